@@ -1,0 +1,10 @@
+//! The rules every other part of the portal relies on. No I/O, no clock, no
+//! async: callers pass in "now", the calendar and the data.
+
+mod calendar;
+mod codes;
+mod lunar;
+
+pub use calendar::{CalendarError, DayKind, FIRST_YEAR, LAST_YEAR, OfficeHours, WorkingCalendar};
+pub use codes::{AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, ProcedureCode};
+pub use lunar::{LunarDate, lunar_new_year};
