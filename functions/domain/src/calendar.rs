@@ -457,6 +457,14 @@ fn statutory_days_off(year: i32) -> BTreeMap<NaiveDate, String> {
     off
 }
 
+/// One calendar shared by the tests: building it takes a few milliseconds.
+#[cfg(test)]
+pub(crate) fn test_calendar() -> &'static WorkingCalendar {
+    static CALENDAR: std::sync::LazyLock<WorkingCalendar> =
+        std::sync::LazyLock::new(WorkingCalendar::vietnam);
+    &CALENDAR
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,7 +480,7 @@ mod tests {
 
     #[test]
     fn tet_holidays_as_announced_and_as_computed() {
-        let cal = WorkingCalendar::vietnam();
+        let cal = test_calendar();
         // 2025: Tết on Wed 29/01, days off Mon 27/01 – Fri 31/01.
         for d in 27..=31 {
             assert_eq!(
@@ -503,7 +511,7 @@ mod tests {
 
     #[test]
     fn gio_to_2026_falls_on_a_sunday_and_moves_to_monday() {
-        let cal = WorkingCalendar::vietnam();
+        let cal = test_calendar();
         assert_eq!(
             cal.day_kind(date(2026, 4, 26)).unwrap(),
             DayKind::Holiday("Giỗ Tổ Hùng Vương")
@@ -514,7 +522,7 @@ mod tests {
 
     #[test]
     fn swapped_saturdays_are_worked() {
-        let cal = WorkingCalendar::vietnam();
+        let cal = test_calendar();
         assert!(matches!(
             cal.day_kind(date(2025, 4, 26)).unwrap(),
             DayKind::SwappedWorking(_)
@@ -528,7 +536,7 @@ mod tests {
     fn the_computed_rules_agree_with_the_announced_years_on_statutory_days() {
         // Every statutory day the rules give for 2025 and 2026 is a day off in
         // the announcement too (announcements only move the Tết split and add swaps).
-        let cal = WorkingCalendar::vietnam();
+        let cal = test_calendar();
         for year in [2025, 2026] {
             for (day, name) in statutory_days_off(year) {
                 if name.starts_with("Tết Nguyên Đán") || name.starts_with("Nghỉ bù") {
@@ -541,7 +549,7 @@ mod tests {
 
     #[test]
     fn out_of_range_dates_are_errors() {
-        let cal = WorkingCalendar::vietnam();
+        let cal = test_calendar();
         assert_eq!(
             cal.is_working_day(date(1999, 12, 31)),
             Err(CalendarError::OutOfRange(date(1999, 12, 31)))
@@ -578,7 +586,7 @@ mod tests {
 
     #[test]
     fn receipt_after_the_cutoff_or_on_a_day_off_counts_from_the_next_working_day() {
-        let cal = WorkingCalendar::vietnam();
+        let cal = test_calendar();
         assert_eq!(
             cal.receipt_day(at(2026, 4, 24, 16, 45)).unwrap(),
             date(2026, 4, 24)
@@ -599,7 +607,7 @@ mod tests {
 
     #[test]
     fn office_minutes_skip_lunch_nights_and_days_off() {
-        let cal = WorkingCalendar::vietnam();
+        let cal = test_calendar();
         assert_eq!(
             cal.office_minutes_between(at(2026, 4, 24, 11, 0), at(2026, 4, 24, 14, 0))
                 .unwrap(),
@@ -639,7 +647,7 @@ mod tests {
         fn office_minutes_and_adding_them_agree(
             start_day in 0u64..3650, start_min in 0u32..1440, add in 0u64..20_000,
         ) {
-            let cal = WorkingCalendar::vietnam();
+            let cal = test_calendar();
             let from = (date(2020, 1, 1) + Days::new(start_day)).and_hms_opt(start_min / 60, start_min % 60, 0).unwrap();
             let to = cal.add_office_minutes(from, add).unwrap();
             prop_assert!(to >= from);

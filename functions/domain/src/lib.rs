@@ -3,8 +3,13 @@
 
 mod calendar;
 mod codes;
+mod deadline;
 mod lunar;
 
 pub use calendar::{CalendarError, DayKind, FIRST_YEAR, LAST_YEAR, OfficeHours, WorkingCalendar};
 pub use codes::{AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, ProcedureCode};
+pub use deadline::{
+    DeadlineClock, DeadlineError, Extension, Pause, ResolutionTime, ResolutionTimeError, TimeUnit,
+    appointment,
+};
 pub use lunar::{LunarDate, lunar_new_year};
