@@ -5,6 +5,9 @@ mod calendar;
 mod codes;
 mod deadline;
 mod lunar;
+mod progress;
+mod status;
+mod timeliness;
 
 pub use calendar::{CalendarError, DayKind, FIRST_YEAR, LAST_YEAR, OfficeHours, WorkingCalendar};
 pub use codes::{AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, ProcedureCode};
@@ -13,3 +16,9 @@ pub use deadline::{
     appointment,
 };
 pub use lunar::{LunarDate, lunar_new_year};
+pub use progress::{Actor, DossierProgress, Event, ProgressError};
+pub use status::{
+    Action, NationalStatus, Phase, Role, Stage, TransitionError, UnknownStatus, apply, opening,
+    rule,
+};
+pub use timeliness::{Timeliness, evaluate};

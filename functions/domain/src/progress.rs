@@ -1,0 +1,439 @@
+//! A dossier's record: the events that moved it, its current stage and its
+//! deadline clock. The event list is the source of truth — the stage and the
+//! clock are what replaying it gives — and it is what the progress packets
+//! to the national portal are made from.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::WorkingCalendar;
+use crate::deadline::{DeadlineClock, DeadlineError, ResolutionTime};
+use crate::status::{Action, NationalStatus, Role, Stage, TransitionError, apply, opening};
+
+/// Who did something: the account's subject and the role it acted in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: String,
+    pub role: Role,
+}
+
+/// One move of a dossier: who, when, what, from where, to where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// 1 for the opening event, then consecutive.
+    pub seq: u32,
+    pub at: NaiveDateTime,
+    pub actor: Actor,
+    #[serde(flatten)]
+    pub action: Action,
+    pub from: Option<Stage>,
+    pub to: Stage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProgressError {
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    Deadline(#[from] DeadlineError),
+    #[error("{at} is before the dossier's last event at {last}")]
+    OutOfOrder {
+        at: NaiveDateTime,
+        last: NaiveDateTime,
+    },
+    #[error("the dossier has no resolution time, so it has no appointment to extend")]
+    NoDeadline,
+    #[error("stored events are not a valid history: {0}")]
+    BadHistory(String),
+}
+
+/// The state of one dossier, built only through [`DossierProgress::open`]
+/// and [`DossierProgress::act`], so every stored history obeys the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierProgress {
+    events: Vec<Event>,
+    clock: Option<DeadlineClock>,
+}
+
+impl DossierProgress {
+    /// Opens a dossier (online submission or receipt at the desk) at `at`;
+    /// `resolution` is the procedure's time for the channel used, if known.
+    pub fn open(
+        action: Action,
+        actor: Actor,
+        at: NaiveDateTime,
+        resolution: Option<ResolutionTime>,
+        note: Option<String>,
+    ) -> Result<Self, ProgressError> {
+        let to = opening(action, actor.role)?;
+        Ok(Self {
+            events: vec![Event {
+                seq: 1,
+                at,
+                actor,
+                action,
+                from: None,
+                to,
+                note,
+            }],
+            clock: resolution.map(|r| DeadlineClock::start(at, r)),
+        })
+    }
+
+    /// Does `action` as `actor` at `at`, or changes nothing and says why.
+    pub fn act(
+        &mut self,
+        calendar: &WorkingCalendar,
+        action: Action,
+        actor: Actor,
+        at: NaiveDateTime,
+        note: Option<String>,
+    ) -> Result<&Event, ProgressError> {
+        let last = self.last_event().at;
+        if at < last {
+            return Err(ProgressError::OutOfOrder { at, last });
+        }
+        let from = self.stage();
+        let to = apply(from, action, actor.role)?;
+        let mut clock = self.clock.clone();
+        if let Some(clock) = clock.as_mut() {
+            let was_paused = from.national().pauses_clock();
+            let is_paused = to.national().pauses_clock();
+            if is_paused && !was_paused {
+                clock.pause(at)?;
+            } else if was_paused && !is_paused {
+                clock.resume(at)?;
+            }
+        }
+        if let Action::Extend { new_due } = action {
+            clock
+                .as_mut()
+                .ok_or(ProgressError::NoDeadline)?
+                .extend(calendar, at, new_due)?;
+        }
+        self.clock = clock;
+        self.events.push(Event {
+            seq: self.last_event().seq + 1,
+            at,
+            actor,
+            action,
+            from: Some(from),
+            to,
+            note,
+        });
+        Ok(self.last_event())
+    }
+
+    /// Rebuilds a dossier from stored events, checking each against the rules.
+    pub fn replay(
+        calendar: &WorkingCalendar,
+        resolution: Option<ResolutionTime>,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<Self, ProgressError> {
+        let mut events = events.into_iter();
+        let first = events
+            .next()
+            .ok_or_else(|| ProgressError::BadHistory("no events".into()))?;
+        let mut progress = Self::open(
+            first.action,
+            first.actor.clone(),
+            first.at,
+            resolution,
+            first.note.clone(),
+        )?;
+        progress.check_stored(&first)?;
+        for stored in events {
+            progress.act(
+                calendar,
+                stored.action,
+                stored.actor.clone(),
+                stored.at,
+                stored.note.clone(),
+            )?;
+            progress.check_stored(&stored)?;
+        }
+        Ok(progress)
+    }
+
+    fn check_stored(&self, stored: &Event) -> Result<(), ProgressError> {
+        let derived = self.last_event();
+        if derived != stored {
+            return Err(ProgressError::BadHistory(format!(
+                "event {} says {:?} → {:?}, the rules give {:?} → {:?}",
+                stored.seq, stored.from, stored.to, derived.from, derived.to
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn stage(&self) -> Stage {
+        self.last_event().to
+    }
+
+    pub fn national_status(&self) -> NationalStatus {
+        self.stage().national()
+    }
+
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    pub fn last_event(&self) -> &Event {
+        self.events
+            .last()
+            .expect("a dossier always has its opening event")
+    }
+
+    pub fn received_at(&self) -> NaiveDateTime {
+        self.events[0].at
+    }
+
+    pub fn clock(&self) -> Option<&DeadlineClock> {
+        self.clock.as_ref()
+    }
+
+    /// The appointment in force at `now`, if the procedure has a resolution time.
+    pub fn due(
+        &self,
+        calendar: &WorkingCalendar,
+        now: NaiveDateTime,
+    ) -> Result<Option<NaiveDateTime>, DeadlineError> {
+        self.clock
+            .as_ref()
+            .map(|c| c.due(calendar, now))
+            .transpose()
+    }
+
+    /// When processing ended, per QĐ 766: the time the result was ready
+    /// (status 9), else returned (10), else refused (3) or stopped (8).
+    pub fn processing_end(&self) -> Option<&Event> {
+        let first_reaching = |status: NationalStatus| {
+            self.events.iter().find(|e| {
+                e.to.national() == status && e.from.is_none_or(|f| f.national() != status)
+            })
+        };
+        first_reaching(NationalStatus::Processed)
+            .or_else(|| first_reaching(NationalStatus::Returned))
+            .or_else(|| first_reaching(NationalStatus::NotReceived))
+            .or_else(|| first_reaching(NationalStatus::Stopped))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::calendar::test_calendar;
+    use crate::deadline::TimeUnit;
+    use crate::status::tests::any_action;
+    use chrono::{Duration, NaiveDate};
+    use proptest::prelude::*;
+
+    pub(crate) fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
+    }
+
+    pub(crate) fn actor(role: Role) -> Actor {
+        Actor {
+            id: format!("{role:?}").to_lowercase(),
+            role,
+        }
+    }
+
+    pub(crate) fn five_days() -> Option<ResolutionTime> {
+        Some(ResolutionTime::whole(5, TimeUnit::WorkingDays).unwrap())
+    }
+
+    #[test]
+    fn a_supplement_round_pauses_the_clock_and_is_recorded() {
+        let cal = test_calendar();
+        let mut dossier = DossierProgress::open(
+            Action::SubmitOnline,
+            actor(Role::Citizen),
+            at(2026, 6, 1, 9, 0),
+            five_days(),
+            None,
+        )
+        .unwrap();
+        dossier
+            .act(
+                cal,
+                Action::Accept,
+                actor(Role::Desk),
+                at(2026, 6, 1, 10, 0),
+                None,
+            )
+            .unwrap();
+        dossier
+            .act(
+                cal,
+                Action::AssignDepartment,
+                actor(Role::Desk),
+                at(2026, 6, 1, 10, 5),
+                None,
+            )
+            .unwrap();
+        dossier
+            .act(
+                cal,
+                Action::StartReview,
+                actor(Role::Specialist),
+                at(2026, 6, 2, 8, 0),
+                None,
+            )
+            .unwrap();
+        let event = dossier
+            .act(
+                cal,
+                Action::RequestSupplement,
+                actor(Role::Specialist),
+                at(2026, 6, 3, 10, 0),
+                Some("Thiếu bản sao sổ hộ khẩu".into()),
+            )
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (event.seq, event.from, event.to.national().code()),
+            (5, Some(Stage::UnderReview), 5)
+        );
+        assert_eq!(
+            dossier.clock().unwrap().paused_since(),
+            Some(at(2026, 6, 3, 10, 0))
+        );
+        dossier
+            .act(
+                cal,
+                Action::ProvideSupplement,
+                actor(Role::Citizen),
+                at(2026, 6, 5, 10, 0),
+                None,
+            )
+            .unwrap();
+        assert_eq!(dossier.stage(), Stage::UnderReview);
+        assert_eq!(
+            dossier.due(cal, at(2026, 6, 5, 10, 0)).unwrap(),
+            Some(at(2026, 6, 10, 17, 0))
+        );
+    }
+
+    #[test]
+    fn a_refused_action_changes_nothing() {
+        let cal = test_calendar();
+        let mut dossier = DossierProgress::open(
+            Action::ReceiveAtDesk,
+            actor(Role::Desk),
+            at(2026, 6, 1, 9, 0),
+            five_days(),
+            None,
+        )
+        .unwrap();
+        let before = dossier.clone();
+        assert!(
+            dossier
+                .act(
+                    cal,
+                    Action::Approve,
+                    actor(Role::Leader),
+                    at(2026, 6, 1, 9, 30),
+                    None
+                )
+                .is_err()
+        );
+        assert!(
+            dossier
+                .act(
+                    cal,
+                    Action::AssignDepartment,
+                    actor(Role::Desk),
+                    at(2026, 6, 1, 8, 0),
+                    None
+                )
+                .is_err()
+        );
+        // A valid move whose extension date is not later than the appointment fails as a whole.
+        assert!(
+            dossier
+                .act(
+                    cal,
+                    Action::Extend {
+                        new_due: at(2026, 6, 2, 17, 0)
+                    },
+                    actor(Role::Leader),
+                    at(2026, 6, 1, 9, 30),
+                    None
+                )
+                .is_err()
+        );
+        assert_eq!(dossier, before);
+    }
+
+    #[test]
+    fn stored_histories_are_replayed_and_tampering_is_caught() {
+        let cal = test_calendar();
+        let mut dossier = DossierProgress::open(
+            Action::SubmitOnline,
+            actor(Role::Citizen),
+            at(2026, 6, 1, 9, 0),
+            five_days(),
+            None,
+        )
+        .unwrap();
+        dossier
+            .act(
+                cal,
+                Action::Accept,
+                actor(Role::Desk),
+                at(2026, 6, 1, 10, 0),
+                None,
+            )
+            .unwrap();
+        dossier
+            .act(
+                cal,
+                Action::AssignDepartment,
+                actor(Role::Desk),
+                at(2026, 6, 1, 11, 0),
+                None,
+            )
+            .unwrap();
+        let json = serde_json::to_string(dossier.events()).unwrap();
+        let events: Vec<Event> = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            DossierProgress::replay(cal, five_days(), events.clone()).unwrap(),
+            dossier
+        );
+        let mut forged = events;
+        forged[2].to = Stage::ResultReady;
+        assert!(matches!(
+            DossierProgress::replay(cal, five_days(), forged),
+            Err(ProgressError::BadHistory(_))
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn the_clock_is_paused_exactly_while_a_supplement_is_awaited(
+            attempts in proptest::collection::vec((any_action(), proptest::sample::select(Role::ALL.to_vec()), 0i64..3000), 0..50),
+        ) {
+            let cal = test_calendar();
+            let mut now = at(2026, 3, 2, 8, 0);
+            let mut dossier = DossierProgress::open(Action::SubmitOnline, actor(Role::Citizen), now, five_days(), None).unwrap();
+            for (action, role, minutes) in attempts {
+                now += Duration::minutes(minutes);
+                let before = dossier.clone();
+                if dossier.act(cal, action, actor(role), now, None).is_err() {
+                    prop_assert_eq!(&dossier, &before);
+                }
+                let paused = dossier.clock().unwrap().paused_since().is_some();
+                prop_assert_eq!(paused, dossier.national_status().pauses_clock());
+                prop_assert_eq!(dossier.events().len(), dossier.last_event().seq as usize);
+            }
+            let replayed = DossierProgress::replay(cal, five_days(), dossier.events().to_vec()).unwrap();
+            prop_assert_eq!(replayed, dossier);
+        }
+    }
+}

@@ -1,0 +1,550 @@
+//! The dossier's status machine: the ten national statuses (TrangThaiHoSo)
+//! and the local steps behind them, with the role allowed to make each move.
+
+use std::fmt;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// A dossier status as exchanged with the national portal (codes 1–10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub enum NationalStatus {
+    NewlyRegistered = 1,
+    Received = 2,
+    NotReceived = 3,
+    Processing = 4,
+    SupplementRequested = 5,
+    FinancialObligation = 6,
+    WithdrawalRequested = 7,
+    Stopped = 8,
+    Processed = 9,
+    Returned = 10,
+}
+
+impl NationalStatus {
+    pub const ALL: [NationalStatus; 10] = [
+        Self::NewlyRegistered,
+        Self::Received,
+        Self::NotReceived,
+        Self::Processing,
+        Self::SupplementRequested,
+        Self::FinancialObligation,
+        Self::WithdrawalRequested,
+        Self::Stopped,
+        Self::Processed,
+        Self::Returned,
+    ];
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(code: u8) -> Result<Self, UnknownStatus> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or(UnknownStatus(code))
+    }
+
+    /// The status's name on the national portal.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::NewlyRegistered => "Mới đăng ký",
+            Self::Received => "Được tiếp nhận",
+            Self::NotReceived => "Không được tiếp nhận",
+            Self::Processing => "Đang xử lý",
+            Self::SupplementRequested => "Yêu cầu bổ sung giấy tờ",
+            Self::FinancialObligation => "Yêu cầu thực hiện nghĩa vụ tài chính",
+            Self::WithdrawalRequested => "Công dân yêu cầu rút hồ sơ",
+            Self::Stopped => "Dừng xử lý",
+            Self::Processed => "Đã xử lý xong",
+            Self::Returned => "Đã trả kết quả",
+        }
+    }
+
+    /// Statuses 3, 7, 8, 9 and 10 end processing.
+    pub fn ends_processing(self) -> bool {
+        matches!(
+            self,
+            Self::NotReceived
+                | Self::WithdrawalRequested
+                | Self::Stopped
+                | Self::Processed
+                | Self::Returned
+        )
+    }
+
+    /// Status 5 stops the deadline clock.
+    pub fn pauses_clock(self) -> bool {
+        self == Self::SupplementRequested
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not a dossier status (1–10)")]
+pub struct UnknownStatus(pub u8);
+
+impl TryFrom<u8> for NationalStatus {
+    type Error = UnknownStatus;
+    fn try_from(code: u8) -> Result<Self, Self::Error> {
+        Self::from_code(code)
+    }
+}
+
+impl From<NationalStatus> for u8 {
+    fn from(s: NationalStatus) -> u8 {
+        s.code()
+    }
+}
+
+/// Whether a supplement or a payment was asked for at the one-stop desk,
+/// before acceptance, or by the processing department.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Intake,
+    Processing,
+}
+
+/// Where a dossier is, in the agency's own terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "stage", content = "phase", rename_all = "snake_case")]
+pub enum Stage {
+    /// Submitted online, waiting for the one-stop desk.
+    Submitted,
+    /// Accepted at the one-stop desk (counter, post or online).
+    Received,
+    /// Refused at intake (Mẫu 03).
+    Refused,
+    /// Sent to the processing department, not yet taken up.
+    AssignedToDepartment,
+    /// A specialist is examining it.
+    UnderReview,
+    /// The specialist's draft result waits for the head's approval.
+    AwaitingApproval,
+    /// A supplement was requested (Mẫu 02); the clock stands still.
+    SupplementRequested(Phase),
+    /// Fees or taxes must be paid.
+    AwaitingPayment(Phase),
+    /// Withdrawn at the applicant's request.
+    Withdrawn,
+    /// Processing stopped.
+    Stopped,
+    /// The result is at the return desk.
+    ResultReady,
+    /// The result was handed over.
+    Returned,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 14] = [
+        Stage::Submitted,
+        Stage::Received,
+        Stage::Refused,
+        Stage::AssignedToDepartment,
+        Stage::UnderReview,
+        Stage::AwaitingApproval,
+        Stage::SupplementRequested(Phase::Intake),
+        Stage::SupplementRequested(Phase::Processing),
+        Stage::AwaitingPayment(Phase::Intake),
+        Stage::AwaitingPayment(Phase::Processing),
+        Stage::Withdrawn,
+        Stage::Stopped,
+        Stage::ResultReady,
+        Stage::Returned,
+    ];
+
+    pub fn national(self) -> NationalStatus {
+        match self {
+            Stage::Submitted => NationalStatus::NewlyRegistered,
+            Stage::Received => NationalStatus::Received,
+            Stage::Refused => NationalStatus::NotReceived,
+            Stage::AssignedToDepartment | Stage::UnderReview | Stage::AwaitingApproval => {
+                NationalStatus::Processing
+            }
+            Stage::SupplementRequested(_) => NationalStatus::SupplementRequested,
+            Stage::AwaitingPayment(_) => NationalStatus::FinancialObligation,
+            Stage::Withdrawn => NationalStatus::WithdrawalRequested,
+            Stage::Stopped => NationalStatus::Stopped,
+            Stage::ResultReady => NationalStatus::Processed,
+            Stage::Returned => NationalStatus::Returned,
+        }
+    }
+
+    /// No move leaves these stages.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            Stage::Refused | Stage::Withdrawn | Stage::Stopped | Stage::Returned
+        )
+    }
+
+    /// What the applicant reads about this stage.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Stage::Submitted => "Đã nộp trực tuyến, chờ bộ phận một cửa tiếp nhận",
+            Stage::Received => "Đã được bộ phận một cửa tiếp nhận",
+            Stage::Refused => "Không được tiếp nhận",
+            Stage::AssignedToDepartment => "Đã chuyển phòng chuyên môn",
+            Stage::UnderReview => "Chuyên viên đang xử lý",
+            Stage::AwaitingApproval => "Đang chờ lãnh đạo phê duyệt",
+            Stage::SupplementRequested(_) => "Cần bổ sung, hoàn thiện hồ sơ",
+            Stage::AwaitingPayment(_) => "Cần nộp phí, lệ phí hoặc nghĩa vụ tài chính",
+            Stage::Withdrawn => "Đã rút hồ sơ theo yêu cầu",
+            Stage::Stopped => "Đã dừng xử lý",
+            Stage::ResultReady => "Đã có kết quả, chờ trả",
+            Stage::Returned => "Đã trả kết quả",
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label_vi())
+    }
+}
+
+/// Who acts on a dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The applicant (công dân, tổ chức).
+    Citizen,
+    /// Officer of the one-stop desk (bộ phận một cửa): receives and returns.
+    Desk,
+    /// Officer of the processing department (chuyên viên).
+    Specialist,
+    /// Head of the department or agency (lãnh đạo): assigns, approves, signs.
+    Leader,
+    /// The system itself: payment gateway confirmations, electronic return.
+    System,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Citizen,
+        Role::Desk,
+        Role::Specialist,
+        Role::Leader,
+        Role::System,
+    ];
+}
+
+/// Something done to a dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Opens a dossier submitted online.
+    SubmitOnline,
+    /// Opens a dossier handed in at the counter or by post, accepted at once.
+    ReceiveAtDesk,
+    Accept,
+    RefuseIntake,
+    RequestSupplement,
+    ProvideSupplement,
+    RequestPayment,
+    ConfirmPayment,
+    AssignDepartment,
+    StartReview,
+    SubmitForApproval,
+    SendBack,
+    Approve,
+    /// Mẫu 04: apology and a new appointment.
+    Extend {
+        new_due: NaiveDateTime,
+    },
+    Withdraw,
+    Stop,
+    ReturnResult,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("`{action:?}` is not possible while the dossier is {from:?}")]
+    NotAllowed { from: Stage, action: Action },
+    #[error("`{action:?}` on a {from:?} dossier is for {allowed:?}, not {role:?}")]
+    WrongRole {
+        from: Stage,
+        action: Action,
+        role: Role,
+        allowed: &'static [Role],
+    },
+    #[error("`{0:?}` does not open a dossier")]
+    NotAnOpening(Action),
+}
+
+use Role::{Citizen, Desk, Leader, Specialist, System};
+use Stage::*;
+
+const APPLICANT: &[Role] = &[Citizen, Desk];
+const DESK: &[Role] = &[Desk];
+const SPECIALIST: &[Role] = &[Specialist];
+const LEADER: &[Role] = &[Leader];
+const DESK_OR_LEADER: &[Role] = &[Desk, Leader];
+const PAYMENT: &[Role] = &[Desk, System];
+const RETURN: &[Role] = &[Desk, System];
+
+/// The stage a dossier starts in, and who may open it that way.
+pub fn opening(action: Action, role: Role) -> Result<Stage, TransitionError> {
+    let (stage, allowed): (Stage, &'static [Role]) = match action {
+        Action::SubmitOnline => (Submitted, &[Citizen]),
+        Action::ReceiveAtDesk => (Received, DESK),
+        other => return Err(TransitionError::NotAnOpening(other)),
+    };
+    check_role(Submitted, action, role, allowed)?;
+    Ok(stage)
+}
+
+/// The one table of moves: where `action` takes a dossier at `from`, and who may do it.
+pub fn rule(from: Stage, action: Action) -> Option<(Stage, &'static [Role])> {
+    let open_before_result = matches!(
+        from,
+        Submitted
+            | Received
+            | AssignedToDepartment
+            | UnderReview
+            | AwaitingApproval
+            | SupplementRequested(_)
+            | AwaitingPayment(_)
+    );
+    let in_processing = matches!(
+        from,
+        Received
+            | AssignedToDepartment
+            | UnderReview
+            | AwaitingApproval
+            | SupplementRequested(Phase::Processing)
+            | AwaitingPayment(Phase::Processing)
+    );
+    Some(match (from, action) {
+        (Submitted, Action::Accept) => (Received, DESK),
+        (Submitted | SupplementRequested(Phase::Intake), Action::RefuseIntake) => (Refused, DESK),
+        (Submitted, Action::RequestSupplement) => (SupplementRequested(Phase::Intake), DESK),
+        (UnderReview, Action::RequestSupplement) => {
+            (SupplementRequested(Phase::Processing), SPECIALIST)
+        }
+        (SupplementRequested(Phase::Intake), Action::ProvideSupplement) => (Submitted, APPLICANT),
+        (SupplementRequested(Phase::Processing), Action::ProvideSupplement) => {
+            (UnderReview, APPLICANT)
+        }
+        (Submitted, Action::RequestPayment) => (AwaitingPayment(Phase::Intake), DESK),
+        (UnderReview, Action::RequestPayment) => (AwaitingPayment(Phase::Processing), SPECIALIST),
+        (AwaitingPayment(Phase::Intake), Action::ConfirmPayment) => (Submitted, PAYMENT),
+        (AwaitingPayment(Phase::Processing), Action::ConfirmPayment) => (UnderReview, PAYMENT),
+        (Received, Action::AssignDepartment) => (AssignedToDepartment, DESK_OR_LEADER),
+        (AssignedToDepartment | UnderReview, Action::AssignDepartment) => {
+            (AssignedToDepartment, LEADER)
+        }
+        (AssignedToDepartment, Action::StartReview) => (UnderReview, SPECIALIST),
+        (UnderReview, Action::SubmitForApproval) => (AwaitingApproval, SPECIALIST),
+        (AwaitingApproval, Action::SendBack) => (UnderReview, LEADER),
+        (AwaitingApproval, Action::Approve) => (ResultReady, LEADER),
+        (
+            Received
+            | AssignedToDepartment
+            | UnderReview
+            | AwaitingApproval
+            | AwaitingPayment(Phase::Processing),
+            Action::Extend { .. },
+        ) => (from, LEADER),
+        (_, Action::Withdraw) if open_before_result => (Withdrawn, APPLICANT),
+        (_, Action::Stop) if in_processing => (Stopped, LEADER),
+        (ResultReady, Action::ReturnResult) => (Returned, RETURN),
+        _ => return None,
+    })
+}
+
+/// Applies `action`, done by `role`, to a dossier at `from`.
+pub fn apply(from: Stage, action: Action, role: Role) -> Result<Stage, TransitionError> {
+    let (to, allowed) = rule(from, action).ok_or(TransitionError::NotAllowed { from, action })?;
+    check_role(from, action, role, allowed)?;
+    Ok(to)
+}
+
+fn check_role(
+    from: Stage,
+    action: Action,
+    role: Role,
+    allowed: &'static [Role],
+) -> Result<(), TransitionError> {
+    if allowed.contains(&role) {
+        Ok(())
+    } else {
+        Err(TransitionError::WrongRole {
+            from,
+            action,
+            role,
+            allowed,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::{BTreeSet, HashSet, VecDeque};
+
+    pub(crate) fn any_action() -> impl Strategy<Value = Action> {
+        proptest::sample::select(all_actions())
+    }
+
+    fn all_actions() -> Vec<Action> {
+        let due = chrono::NaiveDate::from_ymd_opt(2026, 12, 31)
+            .unwrap()
+            .and_hms_opt(17, 0, 0)
+            .unwrap();
+        vec![
+            Action::SubmitOnline,
+            Action::ReceiveAtDesk,
+            Action::Accept,
+            Action::RefuseIntake,
+            Action::RequestSupplement,
+            Action::ProvideSupplement,
+            Action::RequestPayment,
+            Action::ConfirmPayment,
+            Action::AssignDepartment,
+            Action::StartReview,
+            Action::SubmitForApproval,
+            Action::SendBack,
+            Action::Approve,
+            Action::Extend { new_due: due },
+            Action::Withdraw,
+            Action::Stop,
+            Action::ReturnResult,
+        ]
+    }
+
+    #[test]
+    fn the_usual_online_journey_reports_the_national_statuses_in_order() {
+        let steps = [
+            (Action::Accept, Desk),
+            (Action::AssignDepartment, Desk),
+            (Action::StartReview, Specialist),
+            (Action::SubmitForApproval, Specialist),
+            (Action::Approve, Leader),
+            (Action::ReturnResult, Desk),
+        ];
+        let mut stage = opening(Action::SubmitOnline, Citizen).unwrap();
+        let mut statuses = vec![stage.national().code()];
+        for (action, role) in steps {
+            stage = apply(stage, action, role).unwrap();
+            statuses.push(stage.national().code());
+        }
+        assert_eq!(statuses, [1, 2, 4, 4, 4, 9, 10]);
+    }
+
+    #[test]
+    fn a_supplement_returns_the_dossier_to_where_it_was_asked_for() {
+        let at_desk = apply(Submitted, Action::RequestSupplement, Desk).unwrap();
+        assert_eq!(
+            apply(at_desk, Action::ProvideSupplement, Citizen),
+            Ok(Submitted)
+        );
+        let in_review = apply(UnderReview, Action::RequestSupplement, Specialist).unwrap();
+        assert_eq!(in_review.national(), NationalStatus::SupplementRequested);
+        assert_eq!(
+            apply(in_review, Action::ProvideSupplement, Desk),
+            Ok(UnderReview)
+        );
+    }
+
+    #[test]
+    fn wrong_moves_and_wrong_roles_are_refused() {
+        assert_eq!(
+            apply(Submitted, Action::Approve, Leader),
+            Err(TransitionError::NotAllowed {
+                from: Submitted,
+                action: Action::Approve
+            })
+        );
+        assert!(matches!(
+            apply(AwaitingApproval, Action::Approve, Specialist),
+            Err(TransitionError::WrongRole {
+                role: Specialist,
+                ..
+            })
+        ));
+        assert!(matches!(
+            apply(ResultReady, Action::Withdraw, Citizen),
+            Err(TransitionError::NotAllowed { .. })
+        ));
+        assert!(matches!(
+            opening(Action::ReceiveAtDesk, Citizen),
+            Err(TransitionError::WrongRole { .. })
+        ));
+        assert_eq!(
+            opening(Action::Accept, Desk),
+            Err(TransitionError::NotAnOpening(Action::Accept))
+        );
+    }
+
+    #[test]
+    fn national_codes_round_trip_and_unknown_codes_are_errors() {
+        for status in NationalStatus::ALL {
+            assert_eq!(NationalStatus::from_code(status.code()), Ok(status));
+        }
+        assert_eq!(NationalStatus::from_code(11), Err(UnknownStatus(11)));
+        assert_eq!(
+            serde_json::to_string(&NationalStatus::Processed).unwrap(),
+            "9"
+        );
+    }
+
+    #[test]
+    fn every_stage_is_reachable_and_final_stages_have_no_way_out() {
+        let mut seen: HashSet<Stage> = HashSet::new();
+        let mut queue: VecDeque<Stage> = [Submitted, Received].into();
+        let actions = all_actions();
+        while let Some(stage) = queue.pop_front() {
+            if !seen.insert(stage) {
+                continue;
+            }
+            for &action in &actions {
+                if let Some((to, roles)) = rule(stage, action) {
+                    assert!(!stage.is_final(), "{stage:?} --{action:?}--> {to:?}");
+                    assert!(!roles.is_empty());
+                    queue.push_back(to);
+                }
+            }
+        }
+        assert_eq!(seen.len(), Stage::ALL.len());
+        let national: BTreeSet<u8> = seen.iter().map(|s| s.national().code()).collect();
+        assert_eq!(national, (1..=10).collect());
+    }
+
+    proptest! {
+        /// Whatever anyone tries, the dossier only ever moves along the rules:
+        /// nothing leaves a final stage, a result is only returned once ready, a
+        /// result only becomes ready by the head's approval, and the applicant
+        /// can only submit, supplement and withdraw.
+        #[test]
+        fn no_sequence_of_attempts_reaches_a_forbidden_state(
+            online in any::<bool>(),
+            attempts in proptest::collection::vec((any_action(), proptest::sample::select(Role::ALL.to_vec())), 0..60),
+        ) {
+            let mut stage = if online { opening(Action::SubmitOnline, Citizen).unwrap() } else { opening(Action::ReceiveAtDesk, Desk).unwrap() };
+            for (action, role) in attempts {
+                match apply(stage, action, role) {
+                    Ok(to) => {
+                        prop_assert!(!stage.is_final());
+                        if to == Returned { prop_assert_eq!(stage, ResultReady); }
+                        if to == ResultReady && stage != ResultReady {
+                            prop_assert_eq!((stage, action, role), (AwaitingApproval, Action::Approve, Leader));
+                        }
+                        if role == Citizen {
+                            prop_assert!(matches!(action, Action::ProvideSupplement | Action::Withdraw));
+                        }
+                        if let SupplementRequested(_) = to {
+                            prop_assert_eq!(action, Action::RequestSupplement);
+                        }
+                        prop_assert!((1..=10).contains(&to.national().code()));
+                        stage = to;
+                    }
+                    Err(_) => prop_assert!(rule(stage, action).is_none_or(|(_, roles)| !roles.contains(&role))),
+                }
+            }
+        }
+    }
+}

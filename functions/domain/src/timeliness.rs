@@ -1,0 +1,301 @@
+//! On-time evaluation per QĐ 766/QĐ-TTg: early, on time or late for
+//! finished dossiers; within the deadline or overdue for open ones.
+//!
+//! The deadline measured against is the appointment with the supplement
+//! waits added back (the same as subtracting them from the time taken) and
+//! without Mẫu 04 extensions: an apology for lateness does not make a
+//! dossier on time. More than one supplement request counts as late.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::calendar::WorkingCalendar;
+use crate::deadline::DeadlineError;
+use crate::progress::DossierProgress;
+use crate::status::NationalStatus;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timeliness {
+    /// Finished on a day before the appointment day.
+    Early,
+    /// Finished on the appointment day, by the appointment time.
+    OnTime,
+    Late,
+    /// Still open, with time left.
+    WithinDeadline,
+    Overdue,
+    /// Withdrawn by the applicant: not counted either way.
+    Withdrawn,
+    /// The procedure has no resolution time to measure against.
+    NoDeadline,
+}
+
+impl Timeliness {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Timeliness::Early => "Trước hạn",
+            Timeliness::OnTime => "Đúng hạn",
+            Timeliness::Late => "Trễ hạn",
+            Timeliness::WithinDeadline => "Trong hạn",
+            Timeliness::Overdue => "Quá hạn",
+            Timeliness::Withdrawn => "Đã rút hồ sơ",
+            Timeliness::NoDeadline => "Không có thời hạn",
+        }
+    }
+
+    /// Counted as resolved in time (early or on time) in the statistics.
+    pub fn is_in_time(self) -> bool {
+        matches!(self, Timeliness::Early | Timeliness::OnTime)
+    }
+}
+
+/// Evaluates a dossier as of `now`.
+pub fn evaluate(
+    dossier: &DossierProgress,
+    calendar: &WorkingCalendar,
+    now: NaiveDateTime,
+) -> Result<Timeliness, DeadlineError> {
+    if dossier.national_status() == NationalStatus::WithdrawalRequested {
+        return Ok(Timeliness::Withdrawn);
+    }
+    let Some(clock) = dossier.clock() else {
+        return Ok(Timeliness::NoDeadline);
+    };
+    let end = dossier.processing_end().map(|e| e.at);
+    let due = clock.due_without_extensions(calendar, end.unwrap_or(now))?;
+    let too_many_supplements = clock.supplement_rounds() > 1;
+    Ok(match end {
+        Some(end) if too_many_supplements || end > due => Timeliness::Late,
+        Some(end) if end.date() < due.date() => Timeliness::Early,
+        Some(_) => Timeliness::OnTime,
+        None if too_many_supplements || now > due => Timeliness::Overdue,
+        None => Timeliness::WithinDeadline,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::test_calendar;
+    use crate::progress::tests::{actor, at, five_days};
+    use crate::status::{Action, Role};
+
+    /// Received Mon 01/06/2026 09:00 with 5 working days: due Mon 08/06 17:00.
+    fn in_review() -> DossierProgress {
+        let cal = test_calendar();
+        let mut d = DossierProgress::open(
+            Action::ReceiveAtDesk,
+            actor(Role::Desk),
+            at(2026, 6, 1, 9, 0),
+            five_days(),
+            None,
+        )
+        .unwrap();
+        d.act(
+            cal,
+            Action::AssignDepartment,
+            actor(Role::Desk),
+            at(2026, 6, 1, 9, 5),
+            None,
+        )
+        .unwrap();
+        d.act(
+            cal,
+            Action::StartReview,
+            actor(Role::Specialist),
+            at(2026, 6, 1, 9, 10),
+            None,
+        )
+        .unwrap();
+        d
+    }
+
+    fn finish(d: &mut DossierProgress, when: NaiveDateTime) {
+        let cal = test_calendar();
+        d.act(
+            cal,
+            Action::SubmitForApproval,
+            actor(Role::Specialist),
+            when,
+            None,
+        )
+        .unwrap();
+        d.act(cal, Action::Approve, actor(Role::Leader), when, None)
+            .unwrap();
+    }
+
+    #[test]
+    fn finished_dossiers_are_early_on_time_or_late() {
+        let cal = test_calendar();
+        let cases = [
+            (at(2026, 6, 5, 16, 0), Timeliness::Early),
+            (at(2026, 6, 8, 9, 0), Timeliness::OnTime),
+            (at(2026, 6, 8, 17, 0), Timeliness::OnTime),
+            (at(2026, 6, 9, 8, 0), Timeliness::Late),
+        ];
+        for (when, expected) in cases {
+            let mut d = in_review();
+            finish(&mut d, when);
+            // Returning the result later does not change the verdict.
+            d.act(
+                cal,
+                Action::ReturnResult,
+                actor(Role::Desk),
+                at(2026, 6, 20, 9, 0),
+                None,
+            )
+            .unwrap();
+            assert_eq!(
+                evaluate(&d, cal, at(2026, 7, 1, 0, 0)).unwrap(),
+                expected,
+                "finished {when}"
+            );
+        }
+    }
+
+    #[test]
+    fn open_dossiers_are_within_the_deadline_or_overdue() {
+        let cal = test_calendar();
+        let d = in_review();
+        assert_eq!(
+            evaluate(&d, cal, at(2026, 6, 8, 16, 59)).unwrap(),
+            Timeliness::WithinDeadline
+        );
+        assert_eq!(
+            evaluate(&d, cal, at(2026, 6, 8, 17, 1)).unwrap(),
+            Timeliness::Overdue
+        );
+    }
+
+    #[test]
+    fn supplement_time_is_subtracted_but_a_second_round_is_late() {
+        let cal = test_calendar();
+        let mut d = in_review();
+        d.act(
+            cal,
+            Action::RequestSupplement,
+            actor(Role::Specialist),
+            at(2026, 6, 2, 8, 0),
+            None,
+        )
+        .unwrap();
+        d.act(
+            cal,
+            Action::ProvideSupplement,
+            actor(Role::Citizen),
+            at(2026, 6, 4, 8, 0),
+            None,
+        )
+        .unwrap();
+        // Two working days waited: finishing on Wed 10/06 is on time.
+        let mut once = d.clone();
+        finish(&mut once, at(2026, 6, 10, 15, 0));
+        assert_eq!(
+            evaluate(&once, cal, at(2026, 6, 30, 0, 0)).unwrap(),
+            Timeliness::OnTime
+        );
+        d.act(
+            cal,
+            Action::RequestSupplement,
+            actor(Role::Specialist),
+            at(2026, 6, 4, 9, 0),
+            None,
+        )
+        .unwrap();
+        d.act(
+            cal,
+            Action::ProvideSupplement,
+            actor(Role::Desk),
+            at(2026, 6, 4, 10, 0),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            evaluate(&d, cal, at(2026, 6, 4, 11, 0)).unwrap(),
+            Timeliness::Overdue
+        );
+        finish(&mut d, at(2026, 6, 5, 9, 0));
+        assert_eq!(
+            evaluate(&d, cal, at(2026, 6, 30, 0, 0)).unwrap(),
+            Timeliness::Late
+        );
+    }
+
+    #[test]
+    fn an_extension_does_not_make_a_late_dossier_on_time() {
+        let cal = test_calendar();
+        let mut d = in_review();
+        d.act(
+            cal,
+            Action::Extend {
+                new_due: at(2026, 6, 12, 17, 0),
+            },
+            actor(Role::Leader),
+            at(2026, 6, 8, 10, 0),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            d.due(cal, at(2026, 6, 8, 10, 0)).unwrap(),
+            Some(at(2026, 6, 12, 17, 0))
+        );
+        finish(&mut d, at(2026, 6, 11, 9, 0));
+        assert_eq!(
+            evaluate(&d, cal, at(2026, 6, 30, 0, 0)).unwrap(),
+            Timeliness::Late
+        );
+    }
+
+    #[test]
+    fn refusals_count_withdrawals_do_not() {
+        let cal = test_calendar();
+        let mut refused = DossierProgress::open(
+            Action::SubmitOnline,
+            actor(Role::Citizen),
+            at(2026, 6, 1, 9, 0),
+            five_days(),
+            None,
+        )
+        .unwrap();
+        refused
+            .act(
+                cal,
+                Action::RefuseIntake,
+                actor(Role::Desk),
+                at(2026, 6, 2, 9, 0),
+                None,
+            )
+            .unwrap();
+        assert_eq!(
+            evaluate(&refused, cal, at(2026, 6, 30, 0, 0)).unwrap(),
+            Timeliness::Early
+        );
+        let mut withdrawn = in_review();
+        withdrawn
+            .act(
+                cal,
+                Action::Withdraw,
+                actor(Role::Citizen),
+                at(2026, 6, 20, 9, 0),
+                None,
+            )
+            .unwrap();
+        assert_eq!(
+            evaluate(&withdrawn, cal, at(2026, 6, 30, 0, 0)).unwrap(),
+            Timeliness::Withdrawn
+        );
+        let open = DossierProgress::open(
+            Action::SubmitOnline,
+            actor(Role::Citizen),
+            at(2026, 6, 1, 9, 0),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            evaluate(&open, cal, at(2026, 6, 30, 0, 0)).unwrap(),
+            Timeliness::NoDeadline
+        );
+    }
+}
