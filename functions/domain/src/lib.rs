@@ -5,6 +5,7 @@ mod calendar;
 mod codes;
 mod deadline;
 mod lunar;
+mod procedure;
 mod progress;
 mod status;
 mod timeliness;
@@ -16,6 +17,12 @@ pub use deadline::{
     appointment,
 };
 pub use lunar::{LunarDate, lunar_new_year};
+pub use procedure::{
+    CatalogueImport, Channel, ChannelOption, Component, Currency, Fee, FeeKind, Fees, FormTemplate,
+    FrontMatterError, ImportIssue, LayThuTuc, Level, Money, NameError, Named, NationalRecordError,
+    OnlineLevel, Procedure, ProcedureName, Publication, Rejection, RejectionReason, ServiceCase,
+    StepGroup, import_catalogue, parse_front_matter, to_front_matter,
+};
 pub use progress::{Actor, DossierProgress, Event, ProgressError};
 pub use status::{
     Action, NationalStatus, Phase, Role, Stage, TransitionError, UnknownStatus, apply, opening,
