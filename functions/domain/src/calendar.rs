@@ -152,6 +152,10 @@ struct AnnouncedYear {
 pub struct WorkingCalendar {
     /// One bit a day from FIRST_YEAR-01-01: set when the day is not worked.
     off: Vec<u64>,
+    /// For each day, how many working days there are up to and including it.
+    worked_through: Vec<u32>,
+    /// The day index of each working day, in order.
+    working_days: Vec<u32>,
     holidays: BTreeMap<NaiveDate, String>,
     swapped_working: BTreeMap<NaiveDate, String>,
     office: OfficeHours,
@@ -211,19 +215,25 @@ impl WorkingCalendar {
                 "year {year} is outside {FIRST_YEAR}–{LAST_YEAR}"
             )));
         }
-        let first = first_day();
-        let day_count = (last_day() - first).num_days() as usize + 1;
+        let day_count = DAY_COUNT;
         let mut off = vec![0u64; day_count.div_ceil(64)];
+        let mut worked_through = Vec::with_capacity(day_count);
+        let mut working_days = Vec::with_capacity(day_count);
         for i in 0..day_count {
-            let day = first + Days::new(i as u64);
+            let day = first_day() + Days::new(i as u64);
             let not_worked = holidays.contains_key(&day)
                 || (is_weekend(day) && !swapped_working.contains_key(&day));
             if not_worked {
                 off[i / 64] |= 1 << (i % 64);
+            } else {
+                working_days.push(i as u32);
             }
+            worked_through.push(working_days.len() as u32);
         }
         Ok(Self {
             off,
+            worked_through,
+            working_days,
             holidays,
             swapped_working,
             office,
@@ -268,13 +278,7 @@ impl WorkingCalendar {
 
     /// The first working day strictly after `day`.
     pub fn next_working_day(&self, day: NaiveDate) -> Result<NaiveDate, CalendarError> {
-        let mut d = day;
-        loop {
-            d = d.succ_opt().ok_or(CalendarError::OutOfRange(day))?;
-            if self.is_working_day(d)? {
-                return Ok(d);
-            }
-        }
+        self.add_working_days(day, 1)
     }
 
     /// `day` itself when it is worked, else the next working day.
@@ -286,13 +290,19 @@ impl WorkingCalendar {
         }
     }
 
-    /// The working day `count` working days after `day` (`count` = 0 gives `day`).
+    /// The `count`-th working day after `day` (`count` = 0 gives `day`).
     pub fn add_working_days(&self, day: NaiveDate, count: u32) -> Result<NaiveDate, CalendarError> {
-        let mut d = day;
-        for _ in 0..count {
-            d = self.next_working_day(d)?;
+        if count == 0 {
+            day_index(day)?;
+            return Ok(day);
         }
-        Ok(d)
+        let through = self.worked_through[day_index(day)?] as usize;
+        let target = through + count as usize - 1;
+        let index = *self
+            .working_days
+            .get(target)
+            .ok_or(CalendarError::OutOfRange(day))?;
+        Ok(first_day() + Days::new(index.into()))
     }
 
     /// The working day on which a dossier handed in at `at` counts as
@@ -339,14 +349,10 @@ impl WorkingCalendar {
             return Ok(day_minutes(start, from.time())? - day_minutes(start, to.time())?);
         }
         let mut total = day_minutes(start, from.time())?;
-        let mut d = start.succ_opt().ok_or(CalendarError::OutOfRange(start))?;
-        let whole_day = u64::from(self.office.minutes_per_day());
-        while d < end {
-            if self.is_working_day(d)? {
-                total += whole_day;
-            }
-            d = d.succ_opt().ok_or(CalendarError::OutOfRange(d))?;
-        }
+        // Working days strictly between the two dates, from the running count.
+        let between =
+            self.worked_through[day_index(end)? - 1] - self.worked_through[day_index(start)?];
+        total += u64::from(between) * u64::from(self.office.minutes_per_day());
         total += day_minutes(end, NaiveTime::MIN)? - day_minutes(end, to.time())?;
         Ok(total)
     }
@@ -358,24 +364,30 @@ impl WorkingCalendar {
         from: NaiveDateTime,
         minutes: u64,
     ) -> Result<NaiveDateTime, CalendarError> {
-        let mut day = from.date();
-        let mut time = from.time();
+        let day = from.date();
         let mut left = minutes;
-        loop {
-            if self.is_working_day(day)? {
-                let today = u64::from(self.office.minutes_after(time));
-                if left <= today && (left > 0 || today > 0) {
-                    let t = self
-                        .office
-                        .time_after(time, left as u32)
-                        .expect("fits in the day");
-                    return Ok(day.and_time(t));
-                }
-                left -= today.min(left);
+        if self.is_working_day(day)? {
+            let today = u64::from(self.office.minutes_after(from.time()));
+            if left <= today && (left > 0 || today > 0) {
+                let time = self
+                    .office
+                    .time_after(from.time(), left as u32)
+                    .expect("fits in the day");
+                return Ok(day.and_time(time));
             }
-            day = self.next_working_day(day)?;
-            time = self.office.opening();
+            left -= today.min(left);
         }
+        // Whole office days first, then the rest (1..=a day's minutes) on the last day.
+        let per_day = u64::from(self.office.minutes_per_day());
+        let whole_days = left.saturating_sub(1) / per_day;
+        let last = left - whole_days * per_day;
+        let count = u32::try_from(whole_days + 1).map_err(|_| CalendarError::OutOfRange(day))?;
+        let last_day = self.add_working_days(day, count)?;
+        let time = self
+            .office
+            .time_after(self.office.opening(), last as u32)
+            .expect("at most one day's minutes");
+        Ok(last_day.and_time(time))
     }
 }
 
@@ -383,15 +395,18 @@ fn first_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).expect("valid date")
 }
 
-fn last_day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(LAST_YEAR, 12, 31).expect("valid date")
-}
+/// Days from FIRST_YEAR-01-01 to LAST_YEAR-12-31 (checked by a test).
+const DAY_COUNT: usize = 36_890;
+/// chrono's day number of FIRST_YEAR-01-01 (checked by a test): comparing
+/// day numbers is cheap, building dates is not.
+const FIRST_DAY_CE: i32 = 730_120;
 
 fn day_index(day: NaiveDate) -> Result<usize, CalendarError> {
-    if day < first_day() || day > last_day() {
+    let index = day.num_days_from_ce() - FIRST_DAY_CE;
+    if index < 0 || index as usize >= DAY_COUNT {
         return Err(CalendarError::OutOfRange(day));
     }
-    Ok((day - first_day()).num_days() as usize)
+    Ok(index as usize)
 }
 
 fn check_in_year(year: i32, day: NaiveDate) -> Result<(), CalendarError> {
@@ -545,6 +560,36 @@ mod tests {
                 assert!(!cal.is_working_day(day).unwrap(), "{day} {name}");
             }
         }
+    }
+
+    #[test]
+    fn the_day_table_constants_match_the_range() {
+        assert_eq!(first_day().num_days_from_ce(), FIRST_DAY_CE);
+        let last_day = date(LAST_YEAR, 12, 31);
+        assert_eq!((last_day - first_day()).num_days() as usize + 1, DAY_COUNT);
+        assert!(day_index(last_day).is_ok());
+    }
+
+    #[test]
+    fn working_days_are_counted_across_holidays() {
+        let cal = test_calendar();
+        // Thu 12/02/2026 + 2 working days: Fri 13/02, then Tết until Mon 23/02.
+        assert_eq!(
+            cal.add_working_days(date(2026, 2, 12), 2).unwrap(),
+            date(2026, 2, 23)
+        );
+        assert_eq!(
+            cal.add_working_days(date(2026, 2, 14), 0).unwrap(),
+            date(2026, 2, 14)
+        );
+        assert_eq!(
+            cal.next_working_day(date(2026, 2, 14)).unwrap(),
+            date(2026, 2, 23)
+        );
+        assert_eq!(
+            cal.working_day_on_or_after(date(2026, 2, 13)).unwrap(),
+            date(2026, 2, 13)
+        );
     }
 
     #[test]
