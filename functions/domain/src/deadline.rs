@@ -553,43 +553,31 @@ mod tests {
 
     #[test]
     fn other_units() {
-        let cal = test_calendar();
-        let received = at(2026, 4, 24, 16, 0);
-        let t = |s: &str| s.parse::<ResolutionTime>().unwrap();
-        // 4 office hours from Fri 16:00: one hour on Friday, three on Tuesday morning.
-        assert_eq!(
-            appointment(cal, received, t("4 giờ làm việc")).unwrap(),
-            at(2026, 4, 28, 10, 30)
-        );
-        // 10 calendar days from Fri 24/04 end on Mon 04/05, a working day.
-        assert_eq!(
-            appointment(cal, received, t("10 ngày")).unwrap(),
-            at(2026, 5, 4, 17, 0)
-        );
-        // 6 calendar days end on Thu 30/04, a holiday: the close of Mon 04/05.
-        assert_eq!(
-            appointment(cal, received, t("6 ngày")).unwrap(),
-            at(2026, 5, 4, 17, 0)
-        );
-        assert_eq!(
-            appointment(cal, received, t("1 tháng")).unwrap(),
-            at(2026, 5, 25, 17, 0)
-        );
-        // 24 hours from Fri 16:00 end on Saturday: the next office moment.
-        assert_eq!(
-            appointment(cal, received, t("24 giờ")).unwrap(),
-            at(2026, 4, 28, 7, 30)
-        );
-        // Half a working day is half the office hours of the next working day.
-        assert_eq!(
-            appointment(cal, received, t("1,5 ngày làm việc")).unwrap(),
-            at(2026, 4, 29, 11, 30)
-        );
-        // Nothing to wait: the close of the receipt day.
-        assert_eq!(
-            appointment(cal, received, days(0)).unwrap(),
-            at(2026, 4, 24, 17, 0)
-        );
+        let received = at(2026, 4, 24, 16, 0); // a Friday
+        let cases = [
+            // One office hour on Friday, three on Tuesday morning (Monday is Giỗ Tổ's day off).
+            ("4 giờ làm việc", at(2026, 4, 28, 10, 30)),
+            // Ends on Mon 04/05, a working day.
+            ("10 ngày", at(2026, 5, 4, 17, 0)),
+            // Ends on Thu 30/04, a holiday: the close of the next working day.
+            ("6 ngày", at(2026, 5, 4, 17, 0)),
+            // Sun 24/05 → Mon 25/05.
+            ("1 tháng", at(2026, 5, 25, 17, 0)),
+            // Saturday 16:00 is outside office time: the next office moment.
+            ("24 giờ", at(2026, 4, 28, 7, 30)),
+            // Half a working day is half the office hours of the next working day.
+            ("1,5 ngày làm việc", at(2026, 4, 29, 11, 30)),
+            // Nothing to wait: the close of the receipt day.
+            ("0 ngày làm việc", at(2026, 4, 24, 17, 0)),
+        ];
+        for (time, expected) in cases {
+            let resolution = time.parse::<ResolutionTime>().unwrap();
+            assert_eq!(
+                appointment(test_calendar(), received, resolution).unwrap(),
+                expected,
+                "{time}"
+            );
+        }
     }
 
     #[test]

@@ -248,51 +248,61 @@ pub(crate) mod tests {
         Some(ResolutionTime::whole(5, TimeUnit::WorkingDays).unwrap())
     }
 
+    /// A dossier submitted online with 5 working days, then `steps` done in order.
+    pub(crate) fn online(
+        received: NaiveDateTime,
+        steps: &[(Action, Role, NaiveDateTime)],
+    ) -> DossierProgress {
+        journey(Action::SubmitOnline, Role::Citizen, received, steps)
+    }
+
+    /// A dossier received at the desk with 5 working days, then `steps`.
+    pub(crate) fn at_desk(
+        received: NaiveDateTime,
+        steps: &[(Action, Role, NaiveDateTime)],
+    ) -> DossierProgress {
+        journey(Action::ReceiveAtDesk, Role::Desk, received, steps)
+    }
+
+    fn journey(
+        opening: Action,
+        role: Role,
+        received: NaiveDateTime,
+        steps: &[(Action, Role, NaiveDateTime)],
+    ) -> DossierProgress {
+        let mut dossier =
+            DossierProgress::open(opening, actor(role), received, five_days(), None).unwrap();
+        run(&mut dossier, steps);
+        dossier
+    }
+
+    pub(crate) fn run(dossier: &mut DossierProgress, steps: &[(Action, Role, NaiveDateTime)]) {
+        for &(action, role, when) in steps {
+            dossier
+                .act(test_calendar(), action, actor(role), when, None)
+                .unwrap_or_else(|e| panic!("{action:?} by {role:?} at {when}: {e}"));
+        }
+    }
+
     #[test]
     fn a_supplement_round_pauses_the_clock_and_is_recorded() {
         let cal = test_calendar();
-        let mut dossier = DossierProgress::open(
-            Action::SubmitOnline,
-            actor(Role::Citizen),
+        let mut dossier = online(
             at(2026, 6, 1, 9, 0),
-            five_days(),
-            None,
-        )
-        .unwrap();
-        dossier
-            .act(
-                cal,
-                Action::Accept,
-                actor(Role::Desk),
-                at(2026, 6, 1, 10, 0),
-                None,
-            )
-            .unwrap();
-        dossier
-            .act(
-                cal,
-                Action::AssignDepartment,
-                actor(Role::Desk),
-                at(2026, 6, 1, 10, 5),
-                None,
-            )
-            .unwrap();
-        dossier
-            .act(
-                cal,
-                Action::StartReview,
-                actor(Role::Specialist),
-                at(2026, 6, 2, 8, 0),
-                None,
-            )
-            .unwrap();
+            &[
+                (Action::Accept, Role::Desk, at(2026, 6, 1, 10, 0)),
+                (Action::AssignDepartment, Role::Desk, at(2026, 6, 1, 10, 5)),
+                (Action::StartReview, Role::Specialist, at(2026, 6, 2, 8, 0)),
+            ],
+        );
+        let note = Some("Thiếu bản sao sổ hộ khẩu".to_owned());
         let event = dossier
             .act(
                 cal,
                 Action::RequestSupplement,
                 actor(Role::Specialist),
                 at(2026, 6, 3, 10, 0),
-                Some("Thiếu bản sao sổ hộ khẩu".into()),
+                note.clone(),
             )
             .unwrap()
             .clone();
@@ -300,19 +310,19 @@ pub(crate) mod tests {
             (event.seq, event.from, event.to.national().code()),
             (5, Some(Stage::UnderReview), 5)
         );
+        assert_eq!(event.note, note);
         assert_eq!(
             dossier.clock().unwrap().paused_since(),
             Some(at(2026, 6, 3, 10, 0))
         );
-        dossier
-            .act(
-                cal,
+        run(
+            &mut dossier,
+            &[(
                 Action::ProvideSupplement,
-                actor(Role::Citizen),
+                Role::Citizen,
                 at(2026, 6, 5, 10, 0),
-                None,
-            )
-            .unwrap();
+            )],
+        );
         assert_eq!(dossier.stage(), Stage::UnderReview);
         assert_eq!(
             dossier.due(cal, at(2026, 6, 5, 10, 0)).unwrap(),
@@ -323,83 +333,46 @@ pub(crate) mod tests {
     #[test]
     fn a_refused_action_changes_nothing() {
         let cal = test_calendar();
-        let mut dossier = DossierProgress::open(
-            Action::ReceiveAtDesk,
-            actor(Role::Desk),
-            at(2026, 6, 1, 9, 0),
-            five_days(),
-            None,
-        )
-        .unwrap();
+        let mut dossier = at_desk(at(2026, 6, 1, 9, 0), &[]);
         let before = dossier.clone();
-        assert!(
-            dossier
-                .act(
-                    cal,
-                    Action::Approve,
-                    actor(Role::Leader),
-                    at(2026, 6, 1, 9, 30),
-                    None
-                )
-                .is_err()
-        );
-        assert!(
-            dossier
-                .act(
-                    cal,
-                    Action::AssignDepartment,
-                    actor(Role::Desk),
-                    at(2026, 6, 1, 8, 0),
-                    None
-                )
-                .is_err()
-        );
+        let attempt = |d: &mut DossierProgress, action, role, when| {
+            d.act(cal, action, actor(role), when, None).is_err()
+        };
+        assert!(attempt(
+            &mut dossier,
+            Action::Approve,
+            Role::Leader,
+            at(2026, 6, 1, 9, 30)
+        ));
+        assert!(attempt(
+            &mut dossier,
+            Action::AssignDepartment,
+            Role::Desk,
+            at(2026, 6, 1, 8, 0)
+        ));
         // A valid move whose extension date is not later than the appointment fails as a whole.
-        assert!(
-            dossier
-                .act(
-                    cal,
-                    Action::Extend {
-                        new_due: at(2026, 6, 2, 17, 0)
-                    },
-                    actor(Role::Leader),
-                    at(2026, 6, 1, 9, 30),
-                    None
-                )
-                .is_err()
-        );
+        let too_early = Action::Extend {
+            new_due: at(2026, 6, 2, 17, 0),
+        };
+        assert!(attempt(
+            &mut dossier,
+            too_early,
+            Role::Leader,
+            at(2026, 6, 1, 9, 30)
+        ));
         assert_eq!(dossier, before);
     }
 
     #[test]
     fn stored_histories_are_replayed_and_tampering_is_caught() {
         let cal = test_calendar();
-        let mut dossier = DossierProgress::open(
-            Action::SubmitOnline,
-            actor(Role::Citizen),
+        let dossier = online(
             at(2026, 6, 1, 9, 0),
-            five_days(),
-            None,
-        )
-        .unwrap();
-        dossier
-            .act(
-                cal,
-                Action::Accept,
-                actor(Role::Desk),
-                at(2026, 6, 1, 10, 0),
-                None,
-            )
-            .unwrap();
-        dossier
-            .act(
-                cal,
-                Action::AssignDepartment,
-                actor(Role::Desk),
-                at(2026, 6, 1, 11, 0),
-                None,
-            )
-            .unwrap();
+            &[
+                (Action::Accept, Role::Desk, at(2026, 6, 1, 10, 0)),
+                (Action::AssignDepartment, Role::Desk, at(2026, 6, 1, 11, 0)),
+            ],
+        );
         let json = serde_json::to_string(dossier.events()).unwrap();
         let events: Vec<Event> = serde_json::from_str(&json).unwrap();
         assert_eq!(

@@ -78,56 +78,36 @@ pub fn evaluate(
 mod tests {
     use super::*;
     use crate::calendar::test_calendar;
-    use crate::progress::tests::{actor, at, five_days};
+    use crate::progress::tests::{at, at_desk, online, run};
     use crate::status::{Action, Role};
 
     /// Received Mon 01/06/2026 09:00 with 5 working days: due Mon 08/06 17:00.
     fn in_review() -> DossierProgress {
-        let cal = test_calendar();
-        let mut d = DossierProgress::open(
-            Action::ReceiveAtDesk,
-            actor(Role::Desk),
+        at_desk(
             at(2026, 6, 1, 9, 0),
-            five_days(),
-            None,
+            &[
+                (Action::AssignDepartment, Role::Desk, at(2026, 6, 1, 9, 5)),
+                (Action::StartReview, Role::Specialist, at(2026, 6, 1, 9, 10)),
+            ],
         )
-        .unwrap();
-        d.act(
-            cal,
-            Action::AssignDepartment,
-            actor(Role::Desk),
-            at(2026, 6, 1, 9, 5),
-            None,
-        )
-        .unwrap();
-        d.act(
-            cal,
-            Action::StartReview,
-            actor(Role::Specialist),
-            at(2026, 6, 1, 9, 10),
-            None,
-        )
-        .unwrap();
-        d
     }
 
     fn finish(d: &mut DossierProgress, when: NaiveDateTime) {
-        let cal = test_calendar();
-        d.act(
-            cal,
-            Action::SubmitForApproval,
-            actor(Role::Specialist),
-            when,
-            None,
-        )
-        .unwrap();
-        d.act(cal, Action::Approve, actor(Role::Leader), when, None)
-            .unwrap();
+        run(
+            d,
+            &[
+                (Action::SubmitForApproval, Role::Specialist, when),
+                (Action::Approve, Role::Leader, when),
+            ],
+        );
+    }
+
+    fn verdict(d: &DossierProgress, now: NaiveDateTime) -> Timeliness {
+        evaluate(d, test_calendar(), now).unwrap()
     }
 
     #[test]
     fn finished_dossiers_are_early_on_time_or_late() {
-        let cal = test_calendar();
         let cases = [
             (at(2026, 6, 5, 16, 0), Timeliness::Early),
             (at(2026, 6, 8, 9, 0), Timeliness::OnTime),
@@ -138,16 +118,12 @@ mod tests {
             let mut d = in_review();
             finish(&mut d, when);
             // Returning the result later does not change the verdict.
-            d.act(
-                cal,
-                Action::ReturnResult,
-                actor(Role::Desk),
-                at(2026, 6, 20, 9, 0),
-                None,
-            )
-            .unwrap();
+            run(
+                &mut d,
+                &[(Action::ReturnResult, Role::Desk, at(2026, 6, 20, 9, 0))],
+            );
             assert_eq!(
-                evaluate(&d, cal, at(2026, 7, 1, 0, 0)).unwrap(),
+                verdict(&d, at(2026, 7, 1, 0, 0)),
                 expected,
                 "finished {when}"
             );
@@ -156,145 +132,93 @@ mod tests {
 
     #[test]
     fn open_dossiers_are_within_the_deadline_or_overdue() {
-        let cal = test_calendar();
         let d = in_review();
         assert_eq!(
-            evaluate(&d, cal, at(2026, 6, 8, 16, 59)).unwrap(),
+            verdict(&d, at(2026, 6, 8, 16, 59)),
             Timeliness::WithinDeadline
         );
-        assert_eq!(
-            evaluate(&d, cal, at(2026, 6, 8, 17, 1)).unwrap(),
-            Timeliness::Overdue
-        );
+        assert_eq!(verdict(&d, at(2026, 6, 8, 17, 1)), Timeliness::Overdue);
     }
 
     #[test]
     fn supplement_time_is_subtracted_but_a_second_round_is_late() {
-        let cal = test_calendar();
         let mut d = in_review();
-        d.act(
-            cal,
-            Action::RequestSupplement,
-            actor(Role::Specialist),
-            at(2026, 6, 2, 8, 0),
-            None,
-        )
-        .unwrap();
-        d.act(
-            cal,
-            Action::ProvideSupplement,
-            actor(Role::Citizen),
-            at(2026, 6, 4, 8, 0),
-            None,
-        )
-        .unwrap();
+        run(
+            &mut d,
+            &[
+                (
+                    Action::RequestSupplement,
+                    Role::Specialist,
+                    at(2026, 6, 2, 8, 0),
+                ),
+                (
+                    Action::ProvideSupplement,
+                    Role::Citizen,
+                    at(2026, 6, 4, 8, 0),
+                ),
+            ],
+        );
         // Two working days waited: finishing on Wed 10/06 is on time.
         let mut once = d.clone();
         finish(&mut once, at(2026, 6, 10, 15, 0));
-        assert_eq!(
-            evaluate(&once, cal, at(2026, 6, 30, 0, 0)).unwrap(),
-            Timeliness::OnTime
+        assert_eq!(verdict(&once, at(2026, 6, 30, 0, 0)), Timeliness::OnTime);
+        run(
+            &mut d,
+            &[
+                (
+                    Action::RequestSupplement,
+                    Role::Specialist,
+                    at(2026, 6, 4, 9, 0),
+                ),
+                (Action::ProvideSupplement, Role::Desk, at(2026, 6, 4, 10, 0)),
+            ],
         );
-        d.act(
-            cal,
-            Action::RequestSupplement,
-            actor(Role::Specialist),
-            at(2026, 6, 4, 9, 0),
-            None,
-        )
-        .unwrap();
-        d.act(
-            cal,
-            Action::ProvideSupplement,
-            actor(Role::Desk),
-            at(2026, 6, 4, 10, 0),
-            None,
-        )
-        .unwrap();
-        assert_eq!(
-            evaluate(&d, cal, at(2026, 6, 4, 11, 0)).unwrap(),
-            Timeliness::Overdue
-        );
+        assert_eq!(verdict(&d, at(2026, 6, 4, 11, 0)), Timeliness::Overdue);
         finish(&mut d, at(2026, 6, 5, 9, 0));
-        assert_eq!(
-            evaluate(&d, cal, at(2026, 6, 30, 0, 0)).unwrap(),
-            Timeliness::Late
-        );
+        assert_eq!(verdict(&d, at(2026, 6, 30, 0, 0)), Timeliness::Late);
     }
 
     #[test]
     fn an_extension_does_not_make_a_late_dossier_on_time() {
-        let cal = test_calendar();
         let mut d = in_review();
-        d.act(
-            cal,
-            Action::Extend {
-                new_due: at(2026, 6, 12, 17, 0),
-            },
-            actor(Role::Leader),
-            at(2026, 6, 8, 10, 0),
-            None,
-        )
-        .unwrap();
+        let extend = Action::Extend {
+            new_due: at(2026, 6, 12, 17, 0),
+        };
+        run(&mut d, &[(extend, Role::Leader, at(2026, 6, 8, 10, 0))]);
         assert_eq!(
-            d.due(cal, at(2026, 6, 8, 10, 0)).unwrap(),
+            d.due(test_calendar(), at(2026, 6, 8, 10, 0)).unwrap(),
             Some(at(2026, 6, 12, 17, 0))
         );
         finish(&mut d, at(2026, 6, 11, 9, 0));
-        assert_eq!(
-            evaluate(&d, cal, at(2026, 6, 30, 0, 0)).unwrap(),
-            Timeliness::Late
-        );
+        assert_eq!(verdict(&d, at(2026, 6, 30, 0, 0)), Timeliness::Late);
     }
 
     #[test]
     fn refusals_count_withdrawals_do_not() {
-        let cal = test_calendar();
-        let mut refused = DossierProgress::open(
-            Action::SubmitOnline,
-            actor(Role::Citizen),
+        let refused = online(
             at(2026, 6, 1, 9, 0),
-            five_days(),
-            None,
-        )
-        .unwrap();
-        refused
-            .act(
-                cal,
-                Action::RefuseIntake,
-                actor(Role::Desk),
-                at(2026, 6, 2, 9, 0),
-                None,
-            )
-            .unwrap();
-        assert_eq!(
-            evaluate(&refused, cal, at(2026, 6, 30, 0, 0)).unwrap(),
-            Timeliness::Early
+            &[(Action::RefuseIntake, Role::Desk, at(2026, 6, 2, 9, 0))],
         );
+        assert_eq!(verdict(&refused, at(2026, 6, 30, 0, 0)), Timeliness::Early);
         let mut withdrawn = in_review();
-        withdrawn
-            .act(
-                cal,
-                Action::Withdraw,
-                actor(Role::Citizen),
-                at(2026, 6, 20, 9, 0),
-                None,
-            )
-            .unwrap();
+        run(
+            &mut withdrawn,
+            &[(Action::Withdraw, Role::Citizen, at(2026, 6, 20, 9, 0))],
+        );
         assert_eq!(
-            evaluate(&withdrawn, cal, at(2026, 6, 30, 0, 0)).unwrap(),
+            verdict(&withdrawn, at(2026, 6, 30, 0, 0)),
             Timeliness::Withdrawn
         );
-        let open = DossierProgress::open(
+        let untimed = DossierProgress::open(
             Action::SubmitOnline,
-            actor(Role::Citizen),
+            crate::progress::tests::actor(Role::Citizen),
             at(2026, 6, 1, 9, 0),
             None,
             None,
         )
         .unwrap();
         assert_eq!(
-            evaluate(&open, cal, at(2026, 6, 30, 0, 0)).unwrap(),
+            verdict(&untimed, at(2026, 6, 30, 0, 0)),
             Timeliness::NoDeadline
         );
     }
