@@ -1,6 +1,7 @@
 //! The rules every other part of the portal relies on. No I/O, no clock, no
 //! async: callers pass in "now", the calendar and the data.
 
+mod applicant;
 mod calendar;
 mod codes;
 mod deadline;
@@ -8,8 +9,10 @@ mod lunar;
 mod procedure;
 mod progress;
 mod status;
+mod submission;
 mod timeliness;
 
+pub use applicant::{Applicant, ApplicantError, Email, IdentityNumber, OwnerType, PhoneNumber};
 pub use calendar::{CalendarError, DayKind, FIRST_YEAR, LAST_YEAR, OfficeHours, WorkingCalendar};
 pub use codes::{AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, ProcedureCode};
 pub use deadline::{
@@ -27,5 +30,8 @@ pub use progress::{Actor, DossierProgress, Event, ProgressError};
 pub use status::{
     Action, NationalStatus, Phase, Role, Stage, TransitionError, UnknownStatus, apply, opening,
     rule,
+};
+pub use submission::{
+    MAX_FILES_PER_COMPONENT, Requirement, SubmissionError, check_online_submission,
 };
 pub use timeliness::{Timeliness, evaluate};

@@ -1,0 +1,176 @@
+//! Checking an online submission against its procedure: the channel, and
+//! the papers handed in for each dossier component.
+
+use serde::Serialize;
+
+use crate::procedure::{Channel, Component, Procedure};
+
+/// Whether a component must be uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// Listed without a case, or under "Giấy tờ phải nộp".
+    Required,
+    /// Listed under a case ("Trường hợp …", "Đối với …"): only when it applies.
+    Conditional,
+    /// Shown at the desk, not handed in ("Giấy tờ phải xuất trình", or no
+    /// original and no copy asked for).
+    PresentOnly,
+}
+
+impl Component {
+    pub fn requirement(&self) -> Requirement {
+        let case = self.case.as_deref().map(str::to_lowercase);
+        let shown_only = self.originals == Some(0) && self.copies == Some(0);
+        match case.as_deref() {
+            _ if shown_only => Requirement::PresentOnly,
+            Some(c) if c.contains("xuất trình") => Requirement::PresentOnly,
+            None => Requirement::Required,
+            Some(c) if c.contains("phải nộp") => Requirement::Required,
+            Some(_) => Requirement::Conditional,
+        }
+    }
+}
+
+/// Most files one component may carry.
+pub const MAX_FILES_PER_COMPONENT: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubmissionError {
+    #[error("procedure {0} does not take online submissions")]
+    NotOnline(String),
+    #[error("component {index} ({name}) is required but has no file")]
+    MissingComponent { index: usize, name: String },
+    #[error("the procedure has no component {0}")]
+    UnknownComponent(usize),
+    #[error("component {index} ({name}) is shown at the desk, not uploaded")]
+    NotUploaded { index: usize, name: String },
+    #[error("component {index} has {count} files; at most {MAX_FILES_PER_COMPONENT} are accepted")]
+    TooManyFiles { index: usize, count: usize },
+}
+
+/// Checks that the files given per component (`(component index, file count)`)
+/// make a complete online dossier for `procedure`.
+pub fn check_online_submission(
+    procedure: &Procedure,
+    files: &[(usize, usize)],
+) -> Result<(), SubmissionError> {
+    if procedure.channel(Channel::Online).is_none() {
+        return Err(SubmissionError::NotOnline(procedure.code.to_string()));
+    }
+    let mut counts = vec![0usize; procedure.components.len()];
+    for &(index, count) in files {
+        let component = procedure
+            .components
+            .get(index)
+            .ok_or(SubmissionError::UnknownComponent(index))?;
+        if component.requirement() == Requirement::PresentOnly && count > 0 {
+            return Err(SubmissionError::NotUploaded {
+                index,
+                name: component.name.clone(),
+            });
+        }
+        counts[index] += count;
+        if counts[index] > MAX_FILES_PER_COMPONENT {
+            return Err(SubmissionError::TooManyFiles {
+                index,
+                count: counts[index],
+            });
+        }
+    }
+    for (index, component) in procedure.components.iter().enumerate() {
+        if component.requirement() == Requirement::Required && counts[index] == 0 {
+            return Err(SubmissionError::MissingComponent {
+                index,
+                name: component.name.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ProcedureCode;
+    use crate::procedure::{ChannelOption, Fees, ProcedureName};
+
+    fn component(name: &str, case: Option<&str>, originals: u32) -> Component {
+        Component {
+            code: None,
+            name: name.into(),
+            case: case.map(Into::into),
+            originals: Some(originals),
+            copies: Some(0),
+            form: None,
+            electronic_form: false,
+        }
+    }
+
+    fn procedure() -> Procedure {
+        let mut p = Procedure::new(
+            ProcedureCode::parse("1.000419").unwrap(),
+            ProcedureName::parse("Đăng ký khai tử").unwrap(),
+        );
+        p.channels.push(ChannelOption {
+            channel: Channel::Online,
+            resolution_time: None,
+            time_description: None,
+            fees: Fees::Free,
+            description: None,
+        });
+        p.components = vec![
+            component("Tờ khai", Some("* Giấy tờ phải nộp:"), 1),
+            component("Giấy báo tử", None, 1),
+            component("Căn cước", Some("* Giấy tờ phải xuất trình:"), 0),
+            component("Văn bản ủy quyền", Some("Trường hợp ủy quyền"), 1),
+        ];
+        p
+    }
+
+    #[test]
+    fn requirements_follow_the_published_headings() {
+        let kinds: Vec<Requirement> = procedure()
+            .components
+            .iter()
+            .map(Component::requirement)
+            .collect();
+        use Requirement::*;
+        assert_eq!(kinds, [Required, Required, PresentOnly, Conditional]);
+    }
+
+    #[test]
+    fn a_complete_dossier_passes_and_gaps_are_named() {
+        let p = procedure();
+        assert_eq!(check_online_submission(&p, &[(0, 1), (1, 2)]), Ok(()));
+        assert_eq!(
+            check_online_submission(&p, &[(0, 1), (1, 1), (3, 1)]),
+            Ok(())
+        );
+        assert_eq!(
+            check_online_submission(&p, &[(0, 1)]),
+            Err(SubmissionError::MissingComponent {
+                index: 1,
+                name: "Giấy báo tử".into()
+            })
+        );
+        assert_eq!(
+            check_online_submission(&p, &[(0, 1), (1, 1), (7, 1)]),
+            Err(SubmissionError::UnknownComponent(7))
+        );
+        assert!(matches!(
+            check_online_submission(&p, &[(0, 1), (1, 1), (2, 1)]),
+            Err(SubmissionError::NotUploaded { .. })
+        ));
+        assert!(matches!(
+            check_online_submission(&p, &[(0, 6), (0, 5), (1, 1)]),
+            Err(SubmissionError::TooManyFiles { .. })
+        ));
+        let mut counter_only = p.clone();
+        counter_only.channels[0].channel = Channel::InPerson;
+        assert!(matches!(
+            check_online_submission(&counter_only, &[]),
+            Err(SubmissionError::NotOnline(_))
+        ));
+    }
+}
