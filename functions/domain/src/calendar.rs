@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 use serde::Deserialize;
 
 use crate::lunar::{LunarDate, lunar_new_year};
@@ -59,6 +59,16 @@ impl OfficeHours {
         let err = |m: &str| Err(CalendarError::OfficeHours(m.to_owned()));
         if sessions.is_empty() {
             return err("at least one session is needed");
+        }
+        let times = sessions
+            .iter()
+            .flat_map(|(s, e)| [s, e])
+            .chain([&receipt_cutoff]);
+        if times
+            .into_iter()
+            .any(|t| t.second() != 0 || t.nanosecond() != 0)
+        {
+            return err("times must be whole minutes");
         }
         if sessions.iter().any(|(start, end)| start >= end) {
             return err("every session must end after it starts");
@@ -429,7 +439,7 @@ fn statutory_days_off(year: i32) -> BTreeMap<NaiveDate, String> {
     let mut days: Vec<(NaiveDate, &str)> = vec![(ymd(1, 1), "Tết Dương lịch")];
     // Five days of Tết: the last day of the old year and the first four of the new,
     // the split most years' decisions use.
-    let new_year = lunar_new_year(year);
+    let new_year = lunar_new_year(year).expect("the calendar's years are in the lunar range");
     for offset in -1..=3i64 {
         let day = new_year + chrono::Duration::days(offset);
         days.push((day, "Tết Nguyên Đán"));
@@ -684,6 +694,8 @@ mod tests {
         assert!(OfficeHours::new(vec![], t(17)).is_err());
         assert!(OfficeHours::new(vec![(t(8), t(12)), (t(11), t(17))], t(17)).is_err());
         assert!(OfficeHours::new(vec![(t(12), t(8))], t(17)).is_err());
+        let half_minute = NaiveTime::from_hms_opt(8, 0, 30).unwrap();
+        assert!(OfficeHours::new(vec![(t(8), half_minute)], t(17)).is_err());
         assert_eq!(OfficeHours::default().minutes_per_day(), 480);
     }
 

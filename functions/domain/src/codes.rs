@@ -7,7 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Why a code was rejected. The messages name the offending part so that an
@@ -263,6 +263,13 @@ impl DossierCode {
                 problem: format!("a day's sequence must be between 1 and {MAX_DAILY_SEQUENCE}"),
             });
         }
+        if !(2000..=2099).contains(&day.year()) {
+            return Err(CodeError::Malformed {
+                kind: Self::KIND,
+                raw: day.to_string(),
+                problem: "a dossier code's two-digit year covers 2000–2099 only".into(),
+            });
+        }
         Ok(Self(format!(
             "{agency}-{}-{sequence:04}",
             day.format("%y%m%d")
@@ -395,6 +402,8 @@ mod tests {
         );
         assert!(DossierCode::issue(&agency, day, 0).is_err());
         assert!(DossierCode::issue(&agency, day, 100_000).is_err());
+        let next_century = NaiveDate::from_ymd_opt(2100, 1, 4).unwrap();
+        assert!(DossierCode::issue(&agency, next_century, 1).is_err());
     }
 
     #[test]

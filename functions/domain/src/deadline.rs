@@ -45,6 +45,8 @@ pub enum DeadlineError {
     },
     #[error("the new appointment {0} is not on a working day")]
     ExtensionOnDayOff(NaiveDate),
+    #[error("the new appointment {0} is outside office hours")]
+    ExtensionOutsideOfficeHours(NaiveDateTime),
 }
 
 /// Why a resolution time could not be read.
@@ -236,14 +238,12 @@ pub struct Pause {
     pub to: Option<NaiveDateTime>,
 }
 
-/// A Mẫu 04 extension, kept as the time it adds to the budget so that later
-/// pauses move the new appointment too.
+/// A Mẫu 04 extension: at `at` the appointment became `new_due`. Supplement
+/// waits that start later move it on like any appointment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     pub at: NaiveDateTime,
     pub new_due: NaiveDateTime,
-    /// Office minutes for working units, seconds for calendar units.
-    added: i64,
 }
 
 /// The deadline of one dossier: its receipt, resolution time, supplement
@@ -356,21 +356,25 @@ impl DeadlineClock {
         if !calendar.is_working_day(new_due.date())? {
             return Err(DeadlineError::ExtensionOnDayOff(new_due.date()));
         }
-        let current = self.compute(calendar, at, true)?;
-        if new_due <= current.due {
+        let office = calendar.office_hours();
+        if new_due.time() < office.opening() || new_due.time() > office.closing() {
+            return Err(DeadlineError::ExtensionOutsideOfficeHours(new_due));
+        }
+        let current = self.due(calendar, at)?;
+        if new_due <= current {
             return Err(DeadlineError::ExtensionNotLater {
                 new: new_due,
-                current: current.due,
+                current,
             });
         }
-        let added = match self.resolution.unit {
-            TimeUnit::WorkingDays | TimeUnit::WorkingHours => {
-                calendar.office_minutes_between(current.due, new_due)? as i64
-            }
-            _ => (new_due - current.unrolled).num_seconds(),
-        };
-        self.extensions.push(Extension { at, new_due, added });
+        self.extensions.push(Extension { at, new_due });
         Ok(())
+    }
+
+    /// Restores an extension from a stored history as it was given, without
+    /// judging it again by today's calendar.
+    pub(crate) fn restore_extension(&mut self, at: NaiveDateTime, new_due: NaiveDateTime) {
+        self.extensions.push(Extension { at, new_due });
     }
 
     /// The appointment in force at `now` (an open pause counts until `now`).
@@ -379,111 +383,127 @@ impl DeadlineClock {
         calendar: &WorkingCalendar,
         now: NaiveDateTime,
     ) -> Result<NaiveDateTime, DeadlineError> {
-        Ok(self.compute(calendar, now, true)?.due)
+        let Some(extension) = self.extensions.last() else {
+            return self.due_without_extensions(calendar, now);
+        };
+        let later: Vec<(NaiveDateTime, NaiveDateTime)> = self
+            .pauses_until(now)
+            .filter(|(from, _)| *from >= extension.at)
+            .collect();
+        if later.is_empty() {
+            return Ok(extension.new_due);
+        }
+        let budget = calendar.office_minutes_between(extension.at, extension.new_due)?;
+        Ok(office_due(
+            calendar,
+            extension.at,
+            budget,
+            later.into_iter(),
+        )?)
     }
 
-    /// The appointment ignoring extensions: what QĐ 766 measures timeliness against.
+    fn pauses_until(
+        &self,
+        now: NaiveDateTime,
+    ) -> impl Iterator<Item = (NaiveDateTime, NaiveDateTime)> + '_ {
+        self.pauses
+            .iter()
+            .map(move |p| (p.from, p.to.unwrap_or(now.max(p.from))))
+    }
+
+    /// The appointment by the procedure's resolution time and the supplement
+    /// waits, ignoring extensions: what QĐ 766 measures timeliness against.
     pub fn due_without_extensions(
         &self,
         calendar: &WorkingCalendar,
         now: NaiveDateTime,
     ) -> Result<NaiveDateTime, DeadlineError> {
-        Ok(self.compute(calendar, now, false)?.due)
-    }
-
-    fn compute(
-        &self,
-        calendar: &WorkingCalendar,
-        now: NaiveDateTime,
-        with_extensions: bool,
-    ) -> Result<Computed, DeadlineError> {
-        let added: i64 = if with_extensions {
-            self.extensions.iter().map(|e| e.added).sum()
-        } else {
-            0
-        };
         let receipt_day = calendar.receipt_day(self.received_at)?;
-        let closing = calendar.office_hours().closing();
-        let pauses = self
-            .pauses
-            .iter()
-            .map(|p| (p.from, p.to.unwrap_or(now.max(p.from))));
+        let office = calendar.office_hours();
+        let pauses = self.pauses_until(now);
         let hundredths = u64::from(self.resolution.hundredths);
-        match self.resolution.unit {
-            TimeUnit::WorkingDays | TimeUnit::WorkingHours => {
-                let (start, minutes) = if self.resolution.unit == TimeUnit::WorkingDays {
-                    let per_day = u64::from(calendar.office_hours().minutes_per_day());
-                    (receipt_day.and_time(closing), hundredths * per_day / 100)
-                } else if receipt_day == self.received_at.date() {
-                    (
-                        calendar.next_office_instant(self.received_at)?,
-                        hundredths * 60 / 100,
-                    )
-                } else {
-                    (
-                        receipt_day.and_time(calendar.office_hours().opening()),
-                        hundredths * 60 / 100,
-                    )
-                };
-                let budget = minutes + added as u64;
-                let due = if budget == 0 {
-                    start
-                } else {
-                    office_due(calendar, start, budget, pauses)?
-                };
-                Ok(Computed { due, unrolled: due })
+        let unit = self.resolution.unit;
+        if matches!(unit, TimeUnit::WorkingDays | TimeUnit::WorkingHours) {
+            let (start, budget) = if unit == TimeUnit::WorkingDays {
+                let per_day = u64::from(office.minutes_per_day());
+                (
+                    receipt_day.and_time(office.closing()),
+                    hundredths * per_day / 100,
+                )
+            } else if receipt_day == self.received_at.date() {
+                (
+                    calendar.next_office_instant(self.received_at)?,
+                    hundredths * 60 / 100,
+                )
+            } else {
+                (
+                    receipt_day.and_time(office.opening()),
+                    hundredths * 60 / 100,
+                )
+            };
+            return Ok(if budget == 0 {
+                start
+            } else {
+                office_due(calendar, start, budget, pauses)?
+            });
+        }
+        let (start, mut unrolled) = match unit {
+            TimeUnit::Days => {
+                let start = receipt_day.and_time(office.closing());
+                (
+                    start,
+                    start + Duration::minutes((hundredths * 24 * 60 / 100) as i64),
+                )
             }
-            TimeUnit::Days | TimeUnit::Hours | TimeUnit::Months => {
-                let (start, base) = match self.resolution.unit {
-                    TimeUnit::Days => {
-                        let start = receipt_day.and_time(closing);
-                        (
-                            start,
-                            start + Duration::minutes((hundredths * 24 * 60 / 100) as i64),
-                        )
-                    }
-                    TimeUnit::Months => {
-                        let start = receipt_day.and_time(closing);
-                        let months = Months::new((hundredths / 100) as u32);
-                        let end = start
-                            .checked_add_months(months)
-                            .ok_or(CalendarError::OutOfRange(receipt_day))?;
-                        (start, end)
-                    }
-                    _ => (
-                        self.received_at,
-                        self.received_at + Duration::minutes((hundredths * 60 / 100) as i64),
-                    ),
-                };
-                let mut unrolled = base + Duration::seconds(added);
-                for (from, to) in pauses {
-                    if from >= unrolled {
-                        break;
-                    }
-                    let waited = to - from.max(start);
-                    if waited > Duration::zero() {
-                        unrolled += waited;
-                    }
-                }
-                let due = if self.resolution.unit == TimeUnit::Hours {
-                    calendar.next_office_instant(unrolled)?
-                } else if calendar.is_working_day(unrolled.date())? {
-                    unrolled.date().and_time(closing)
+            TimeUnit::Months => {
+                let start = receipt_day.and_time(office.closing());
+                let end = start
+                    .checked_add_months(Months::new((hundredths / 100) as u32))
+                    .ok_or(CalendarError::OutOfRange(receipt_day))?;
+                (start, end)
+            }
+            _ => (
+                self.received_at,
+                self.received_at + Duration::minutes((hundredths * 60 / 100) as i64),
+            ),
+        };
+        let mut due = self.roll(calendar, unrolled)?;
+        for (from, to) in pauses {
+            // A wait that starts once the period is over cannot stop it.
+            if from >= due {
+                break;
+            }
+            let waited = to - from.max(start);
+            if waited > Duration::zero() {
+                // A wait in the grace the day-off rule gave moves the end from
+                // there; an earlier wait moves the period itself.
+                unrolled = if from < unrolled {
+                    unrolled + waited
                 } else {
-                    calendar
-                        .next_working_day(unrolled.date())?
-                        .and_time(closing)
+                    due + waited
                 };
-                Ok(Computed { due, unrolled })
+                due = self.roll(calendar, unrolled)?;
             }
         }
+        Ok(due)
     }
-}
 
-struct Computed {
-    due: NaiveDateTime,
-    /// For calendar units, the end of the period before it is moved off a day off.
-    unrolled: NaiveDateTime,
+    /// Where a calendar period ending at `end` really ends: in office time for
+    /// hours; at the close of the last day, or of the next working day, for days.
+    fn roll(
+        &self,
+        calendar: &WorkingCalendar,
+        end: NaiveDateTime,
+    ) -> Result<NaiveDateTime, CalendarError> {
+        let closing = calendar.office_hours().closing();
+        if self.resolution.unit == TimeUnit::Hours {
+            calendar.next_office_instant(end)
+        } else if calendar.is_working_day(end.date())? {
+            Ok(end.date().and_time(closing))
+        } else {
+            Ok(calendar.next_working_day(end.date())?.and_time(closing))
+        }
+    }
 }
 
 /// The instant at which `budget` office minutes have run from `start`, not
@@ -674,6 +694,41 @@ mod tests {
         assert_eq!(
             clock.due(cal, at(2026, 6, 10, 8, 0)).unwrap(),
             at(2026, 6, 15, 17, 0)
+        );
+    }
+
+    #[test]
+    fn a_wait_on_the_day_a_calendar_period_is_moved_to_still_counts() {
+        // "6 ngày" from Fri 24/04/2026 ends on Thu 30/04, a holiday: the close of
+        // Mon 04/05. A wait from Mon 04/05 09:00 to Wed 06/05 09:00 moves it on.
+        let cal = test_calendar();
+        let mut clock = DeadlineClock::start(at(2026, 4, 24, 16, 0), "6 ngày".parse().unwrap());
+        clock.pause(at(2026, 5, 4, 9, 0)).unwrap();
+        clock.resume(at(2026, 5, 6, 9, 0)).unwrap();
+        assert_eq!(
+            clock.due(cal, at(2026, 5, 6, 9, 0)).unwrap(),
+            at(2026, 5, 6, 17, 0)
+        );
+    }
+
+    #[test]
+    fn an_extension_is_the_date_announced_whatever_came_before() {
+        let cal = test_calendar();
+        let mut clock = DeadlineClock::start(at(2026, 6, 1, 9, 0), days(5)); // due 08/06
+        clock.pause(at(2026, 6, 9, 8, 0)).unwrap(); // after the deadline: no effect
+        clock.resume(at(2026, 6, 10, 8, 0)).unwrap();
+        clock
+            .extend(cal, at(2026, 6, 11, 9, 0), at(2026, 6, 19, 17, 0))
+            .unwrap();
+        assert_eq!(
+            clock.due(cal, at(2026, 6, 11, 9, 0)).unwrap(),
+            at(2026, 6, 19, 17, 0)
+        );
+        assert_eq!(
+            clock.extend(cal, at(2026, 6, 12, 9, 0), at(2026, 6, 23, 7, 0)),
+            Err(DeadlineError::ExtensionOutsideOfficeHours(at(
+                2026, 6, 23, 7, 0
+            )))
         );
     }
 

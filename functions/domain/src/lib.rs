@@ -32,6 +32,6 @@ pub use status::{
     rule,
 };
 pub use submission::{
-    MAX_FILES_PER_COMPONENT, Requirement, SubmissionError, check_online_submission,
+    MAX_FILES_PER_COMPONENT, Requirement, ResultDelivery, SubmissionError, check_online_submission,
 };
 pub use timeliness::{Timeliness, evaluate};

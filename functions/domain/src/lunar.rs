@@ -16,6 +16,8 @@ const TIME_ZONE: f64 = 7.0;
 const JD_OFFSET: i64 = 1_721_425;
 const EPOCH_NEW_MOON: f64 = 2_415_021.076_998_695;
 const SYNODIC_MONTH: f64 = 29.530_588_853;
+/// Years the conversion answers for.
+const SOLAR_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
 
 /// A day of the lunar calendar. `leap` marks the repeated (nhuận) month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,8 +29,12 @@ pub struct LunarDate {
 }
 
 impl LunarDate {
-    /// The lunar date of a solar (Gregorian) date.
-    pub fn from_solar(date: NaiveDate) -> Self {
+    /// The lunar date of a solar (Gregorian) date in 1900–2199, the range
+    /// the astronomical series is accurate for.
+    pub fn from_solar(date: NaiveDate) -> Option<Self> {
+        if !SOLAR_YEARS.contains(&date.year()) {
+            return None;
+        }
         let day_number = julian_day(date);
         let k = ((day_number as f64 - EPOCH_NEW_MOON) / SYNODIC_MONTH).floor() as i64;
         let mut month_start = new_moon_day(k + 1);
@@ -63,19 +69,22 @@ impl LunarDate {
         if month >= 11 && diff < 4 {
             lunar_year -= 1;
         }
-        LunarDate {
+        Some(LunarDate {
             year: lunar_year,
             month: month as u32,
             day,
             leap,
-        }
+        })
     }
 
     /// The solar date of this lunar date, or `None` if it does not exist
     /// (a leap flag on a month that is not repeated that year, or a day past
     /// the month's end).
     pub fn to_solar(self) -> Option<NaiveDate> {
-        if !(1..=12).contains(&self.month) || !(1..=30).contains(&self.day) {
+        if !SOLAR_YEARS.contains(&self.year)
+            || !(1..=12).contains(&self.month)
+            || !(1..=30).contains(&self.day)
+        {
             return None;
         }
         let month = self.month as i64;
@@ -107,8 +116,8 @@ impl LunarDate {
     }
 }
 
-/// First day of the lunar year `year` (mùng 1 Tết).
-pub fn lunar_new_year(year: i32) -> NaiveDate {
+/// First day of the lunar year `year` (mùng 1 Tết), for 1900–2199.
+pub fn lunar_new_year(year: i32) -> Option<NaiveDate> {
     LunarDate {
         year,
         month: 1,
@@ -116,7 +125,6 @@ pub fn lunar_new_year(year: i32) -> NaiveDate {
         leap: false,
     }
     .to_solar()
-    .expect("the first day of the first month always exists")
 }
 
 fn julian_day(date: NaiveDate) -> i64 {
@@ -276,8 +284,15 @@ mod tests {
     #[test]
     fn tet_matches_the_published_dates_2000_to_2040() {
         for (y, m, d) in TET {
-            assert_eq!(lunar_new_year(y), date(y, m, d), "Tết {y}");
+            assert_eq!(lunar_new_year(y), Some(date(y, m, d)), "Tết {y}");
         }
+    }
+
+    #[test]
+    fn years_outside_the_series_have_no_answer() {
+        assert_eq!(lunar_new_year(300_000), None);
+        assert_eq!(LunarDate::from_solar(NaiveDate::MAX), None);
+        assert_eq!(LunarDate::from_solar(date(1899, 12, 31)), None);
     }
 
     #[test]
@@ -306,7 +321,7 @@ mod tests {
             leap: true,
         };
         assert_eq!(leap.to_solar(), Some(date(2023, 3, 22)));
-        assert_eq!(LunarDate::from_solar(date(2023, 3, 22)), leap);
+        assert_eq!(LunarDate::from_solar(date(2023, 3, 22)), Some(leap));
         assert_eq!(
             LunarDate {
                 year: 2024,
@@ -319,7 +334,7 @@ mod tests {
         );
         // The last day of Ất Tỵ (2025) is the 29th of the twelfth month.
         assert_eq!(
-            LunarDate::from_solar(date(2026, 2, 16)),
+            LunarDate::from_solar(date(2026, 2, 16)).unwrap(),
             LunarDate {
                 year: 2025,
                 month: 12,
@@ -343,7 +358,7 @@ mod tests {
         #[test]
         fn solar_lunar_round_trip(days in 0u64..73_000) {
             let solar = date(1950, 1, 1) + chrono::Days::new(days);
-            let lunar = LunarDate::from_solar(solar);
+            let lunar = LunarDate::from_solar(solar).unwrap();
             prop_assert!((1..=12).contains(&lunar.month) && (1..=30).contains(&lunar.day));
             prop_assert_eq!(lunar.to_solar(), Some(solar));
         }

@@ -91,6 +91,20 @@ impl DossierProgress {
         at: NaiveDateTime,
         note: Option<String>,
     ) -> Result<&Event, ProgressError> {
+        self.apply_event(Some(calendar), action, actor, at, note)
+    }
+
+    /// With a calendar, an extension is judged (later than the appointment,
+    /// on a working day); without one — replaying a stored history — it is
+    /// taken as it was given, whatever today's holiday file says.
+    fn apply_event(
+        &mut self,
+        calendar: Option<&WorkingCalendar>,
+        action: Action,
+        actor: Actor,
+        at: NaiveDateTime,
+        note: Option<String>,
+    ) -> Result<&Event, ProgressError> {
         let last = self.last_event().at;
         if at < last {
             return Err(ProgressError::OutOfOrder { at, last });
@@ -98,20 +112,26 @@ impl DossierProgress {
         let from = self.stage();
         let to = apply(from, action, actor.role)?;
         let mut clock = self.clock.clone();
-        if let Some(clock) = clock.as_mut() {
+        if let Some(c) = clock.as_mut() {
+            if action == Action::Accept {
+                // The one-stop desk's acceptance is the receipt: the clock
+                // starts over, and waits before it are not supplement rounds.
+                *c = DeadlineClock::start(at, c.resolution());
+            }
             let was_paused = from.national().pauses_clock();
             let is_paused = to.national().pauses_clock();
             if is_paused && !was_paused {
-                clock.pause(at)?;
+                c.pause(at)?;
             } else if was_paused && !is_paused {
-                clock.resume(at)?;
+                c.resume(at)?;
             }
         }
         if let Action::Extend { new_due } = action {
-            clock
-                .as_mut()
-                .ok_or(ProgressError::NoDeadline)?
-                .extend(calendar, at, new_due)?;
+            let c = clock.as_mut().ok_or(ProgressError::NoDeadline)?;
+            match calendar {
+                Some(calendar) => c.extend(calendar, at, new_due)?,
+                None => c.restore_extension(at, new_due),
+            }
         }
         self.clock = clock;
         self.events.push(Event {
@@ -126,9 +146,9 @@ impl DossierProgress {
         Ok(self.last_event())
     }
 
-    /// Rebuilds a dossier from stored events, checking each against the rules.
+    /// Rebuilds a dossier from stored events, checking each move against the
+    /// status rules. `resolution` is the time the dossier was received with.
     pub fn replay(
-        calendar: &WorkingCalendar,
         resolution: Option<ResolutionTime>,
         events: impl IntoIterator<Item = Event>,
     ) -> Result<Self, ProgressError> {
@@ -145,8 +165,8 @@ impl DossierProgress {
         )?;
         progress.check_stored(&first)?;
         for stored in events {
-            progress.act(
-                calendar,
+            progress.apply_event(
+                None,
                 stored.action,
                 stored.actor.clone(),
                 stored.at,
@@ -365,7 +385,6 @@ pub(crate) mod tests {
 
     #[test]
     fn stored_histories_are_replayed_and_tampering_is_caught() {
-        let cal = test_calendar();
         let dossier = online(
             at(2026, 6, 1, 9, 0),
             &[
@@ -376,15 +395,61 @@ pub(crate) mod tests {
         let json = serde_json::to_string(dossier.events()).unwrap();
         let events: Vec<Event> = serde_json::from_str(&json).unwrap();
         assert_eq!(
-            DossierProgress::replay(cal, five_days(), events.clone()).unwrap(),
+            DossierProgress::replay(five_days(), events.clone()).unwrap(),
             dossier
         );
         let mut forged = events;
         forged[2].to = Stage::ResultReady;
         assert!(matches!(
-            DossierProgress::replay(cal, five_days(), forged),
+            DossierProgress::replay(five_days(), forged),
             Err(ProgressError::BadHistory(_))
         ));
+    }
+
+    #[test]
+    fn an_online_dossier_is_timed_from_its_acceptance() {
+        let cal = test_calendar();
+        // Submitted on Saturday, asked for a supplement at intake, accepted on Tuesday.
+        let dossier = online(
+            at(2026, 6, 6, 10, 0),
+            &[
+                (Action::RequestSupplement, Role::Desk, at(2026, 6, 8, 9, 0)),
+                (
+                    Action::ProvideSupplement,
+                    Role::Citizen,
+                    at(2026, 6, 8, 20, 0),
+                ),
+                (Action::Accept, Role::Desk, at(2026, 6, 9, 10, 0)),
+            ],
+        );
+        assert_eq!(
+            dossier.due(cal, at(2026, 6, 9, 10, 0)).unwrap(),
+            Some(at(2026, 6, 16, 17, 0))
+        );
+        assert_eq!(dossier.clock().unwrap().supplement_rounds(), 0);
+    }
+
+    #[test]
+    fn a_stored_extension_replays_even_if_the_calendar_would_now_refuse_it() {
+        let cal = test_calendar();
+        let dossier = at_desk(
+            at(2026, 6, 1, 9, 0),
+            &[(
+                Action::Extend {
+                    new_due: at(2026, 6, 12, 17, 0),
+                },
+                Role::Leader,
+                at(2026, 6, 5, 9, 0),
+            )],
+        );
+        // A procedure whose time was later raised to 10 days would refuse this
+        // extension today; the stored history still loads, with its dates.
+        let ten_days = Some(ResolutionTime::whole(10, TimeUnit::WorkingDays).unwrap());
+        let replayed = DossierProgress::replay(ten_days, dossier.events().to_vec()).unwrap();
+        assert_eq!(
+            replayed.due(cal, at(2026, 6, 5, 9, 0)).unwrap(),
+            Some(at(2026, 6, 12, 17, 0))
+        );
     }
 
     proptest! {
@@ -405,7 +470,7 @@ pub(crate) mod tests {
                 prop_assert_eq!(paused, dossier.national_status().pauses_clock());
                 prop_assert_eq!(dossier.events().len(), dossier.last_event().seq as usize);
             }
-            let replayed = DossierProgress::replay(cal, five_days(), dossier.events().to_vec()).unwrap();
+            let replayed = DossierProgress::replay(five_days(), dossier.events().to_vec()).unwrap();
             prop_assert_eq!(replayed, dossier);
         }
     }

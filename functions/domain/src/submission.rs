@@ -1,9 +1,37 @@
 //! Checking an online submission against its procedure: the channel, and
 //! the papers handed in for each dossier component.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::procedure::{Channel, Component, Procedure};
+
+/// How the applicant wants the result (HinhThuc: 0 at the desk, 1 by post;
+/// electronic results per ND 45/2020).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum ResultDelivery {
+    AtDesk,
+    Post { address: String },
+    Online,
+}
+
+impl ResultDelivery {
+    /// The national HinhThuc code: 1 by post, else 0.
+    pub fn national_code(&self) -> u8 {
+        match self {
+            ResultDelivery::Post { .. } => 1,
+            _ => 0,
+        }
+    }
+
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            ResultDelivery::AtDesk => "Nhận tại bộ phận một cửa",
+            ResultDelivery::Post { .. } => "Nhận qua dịch vụ bưu chính công ích",
+            ResultDelivery::Online => "Nhận bản điện tử trên cổng dịch vụ công",
+        }
+    }
+}
 
 /// Whether a component must be uploaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

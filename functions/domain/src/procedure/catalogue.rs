@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::{
     Channel, ChannelOption, Component, Currency, Fee, FeeKind, Fees, FormTemplate, Level, Money,
     NameError, Named, OnlineLevel, Procedure, ProcedureName, Publication, ServiceCase, StepGroup,
-    clean,
+    amounts_in, clean, parse_amount,
 };
 use crate::codes::{CodeError, ProcedureCode};
 use crate::deadline::{ResolutionTime, ResolutionTimeError};
@@ -102,6 +102,10 @@ pub enum ImportIssue {
     FreeButAmountsListed { channel: Channel },
     #[error("{channel:?}: fee `{text}` gives no readable amount")]
     FeeAmountUnreadable { channel: Channel, text: String },
+    #[error(
+        "{channel:?}: fee `{text}` disagrees with the amounts in its description; amount left unset"
+    )]
+    FeeAmountConflicts { channel: Channel, text: String },
     #[error("channel `{0}` is not one of trực tiếp, trực tuyến, bưu chính; skipped")]
     UnknownChannel(String),
     #[error("level `{0}` is not bộ, tỉnh, xã or cơ quan khác; skipped")]
@@ -120,6 +124,7 @@ impl ImportIssue {
             ImportIssue::NoResolutionTime { .. } => "no_resolution_time",
             ImportIssue::FreeButAmountsListed { .. } => "free_but_amounts_listed",
             ImportIssue::FeeAmountUnreadable { .. } => "fee_amount_unreadable",
+            ImportIssue::FeeAmountConflicts { .. } => "fee_amount_conflicts",
             ImportIssue::UnknownChannel(_) => "unknown_channel",
             ImportIssue::UnknownLevel(_) => "unknown_level",
             ImportIssue::ComponentsUnparsed => "components_unparsed",
@@ -512,7 +517,10 @@ fn page_text_fees(
     };
     let description = clean(description);
     if cell == "Miễn phí" {
-        if description.as_deref().is_some_and(lists_amounts) {
+        if description
+            .as_deref()
+            .is_some_and(|d| !amounts_in(d).is_empty())
+        {
             issues.push(ImportIssue::FreeButAmountsListed { channel });
             return Fees::Unknown;
         }
@@ -531,14 +539,26 @@ fn page_text_fees(
         "USD" => Some(Currency::Usd),
         _ => None,
     };
-    let amount = thousands(number)
+    let mut amount = parse_amount(number)
         .zip(currency)
         .map(|(amount, currency)| Money { amount, currency });
-    if amount.is_none() {
-        issues.push(ImportIssue::FeeAmountUnreadable {
+    match amount {
+        None => issues.push(ImportIssue::FeeAmountUnreadable {
             channel,
             text: cell.clone(),
-        });
+        }),
+        Some(money) if money.currency == Currency::Vnd => {
+            // "135 VNĐ" beside "135.000 đồng/lần": one of the two is wrong.
+            let described = description.as_deref().map(amounts_in).unwrap_or_default();
+            if !described.is_empty() && !described.contains(&money.amount) {
+                issues.push(ImportIssue::FeeAmountConflicts {
+                    channel,
+                    text: cell.clone(),
+                });
+                amount = None;
+            }
+        }
+        Some(_) => {}
     }
     Fees::Charged(vec![Fee {
         kind: FeeKind::Unclassified,
@@ -546,31 +566,6 @@ fn page_text_fees(
         per,
         description,
     }])
-}
-
-/// "2,000,000" or "2.000.000" or "500" → the integer; anything else → `None`.
-fn thousands(text: &str) -> Option<u64> {
-    let groups: Vec<&str> = text.split([',', '.']).collect();
-    let well_grouped = groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
-    if groups.len() > 1 && !well_grouped {
-        return None;
-    }
-    groups.concat().parse().ok()
-}
-
-/// Whether a description names a money amount such as "150.000 đồng".
-fn lists_amounts(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.match_indices("đồng").any(|(at, _)| {
-        let before = lower[..at].trim_end();
-        let number: String = before
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
-            .collect();
-        number.chars().any(|c| c.is_ascii_digit())
-            && thousands(&number.chars().rev().collect::<String>()).is_some_and(|n| n > 0)
-    })
 }
 
 fn component(c: &ComponentRecord) -> Option<Component> {

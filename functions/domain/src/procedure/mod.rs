@@ -458,6 +458,51 @@ fn default_published() -> bool {
     true
 }
 
+/// Reads an amount of money as the portal writes it: thousands grouped with
+/// dots or commas ("2.000.000", "2,000,000"), plain ("500"), or with a
+/// zero decimal part ("150000.0"). Anything else is `None`, not a guess.
+pub(crate) fn parse_amount(text: &str) -> Option<u64> {
+    let text = text.trim();
+    if let Some((whole, decimals)) = text.split_once('.')
+        && (1..=2).contains(&decimals.len())
+        && decimals.bytes().all(|b| b == b'0')
+        && !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+    {
+        return whole.parse().ok();
+    }
+    let groups: Vec<&str> = text.split([',', '.']).collect();
+    let grouped = groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    if groups.len() > 1 && !grouped {
+        return None;
+    }
+    let digits = groups.concat();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Every positive amount written before "đồng" in a text ("150.000 đồng/lần").
+pub(crate) fn amounts_in(text: &str) -> Vec<u64> {
+    let lower = text.to_lowercase();
+    lower
+        .match_indices("đồng")
+        .filter_map(|(at, _)| {
+            let before = lower[..at].trim_end();
+            let number: String = before
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            parse_amount(number.trim_matches(['.', ','])).filter(|&n| n > 0)
+        })
+        .collect()
+}
+
 /// Trims and drops empty text, the way every importer needs it.
 pub(crate) fn clean(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
@@ -483,6 +528,25 @@ mod tests {
                 "Hòa giải tranh chấp đất đai thuộc thẩm quyền cấp xã (1) Trình tự thực hiện:"
             ),
             Err(NameError::ContainsHeading("Trình tự thực hiện"))
+        );
+    }
+
+    #[test]
+    fn amounts_are_read_without_guessing() {
+        assert_eq!(parse_amount("2,000,000"), Some(2_000_000));
+        assert_eq!(parse_amount("2.000.000"), Some(2_000_000));
+        assert_eq!(parse_amount("150000.0"), Some(150_000));
+        assert_eq!(parse_amount("500"), Some(500));
+        assert_eq!(parse_amount("1,5"), None);
+        assert_eq!(parse_amount("12.5"), None);
+        assert_eq!(parse_amount(""), None);
+        assert_eq!(
+            amounts_in("Nộp 150.000 đồng + (số tấn x 15.000 đồng/tấn)"),
+            [150_000, 15_000]
+        );
+        assert_eq!(
+            amounts_in("Miễn phí đối với người cao tuổi"),
+            Vec::<u64>::new()
         );
     }
 

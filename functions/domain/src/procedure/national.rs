@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::{
     ChannelOption, Component, Fee, FeeKind, Fees, FormTemplate, Money, Named, Procedure,
-    ProcedureName, StepGroup, clean,
+    ProcedureName, StepGroup, clean, parse_amount,
 };
 use crate::codes::{CodeError, ProcedureCode};
 use crate::deadline::{ResolutionTime, TimeUnit};
@@ -365,7 +365,7 @@ fn fee(f: &PhiLePhi) -> Fee {
     let amount = f
         .SOTIEN
         .as_deref()
-        .and_then(|a| a.trim().replace(['.', ','], "").parse::<u64>().ok())
+        .and_then(parse_amount)
         .zip(currency)
         .map(|(amount, currency)| Money { amount, currency });
     Fee {
@@ -425,6 +425,17 @@ mod tests {
         assert_eq!(p.results[0].code.as_deref(), Some("KQ.G15.000034"));
         assert!(p.publication.published);
         assert!(!p.accepts_online());
+    }
+
+    #[test]
+    fn numeric_amounts_keep_their_value() {
+        let answer = r#"{"MATTHC":"1.000001","TENTTHC":"Thủ tục","CACHTHUCTHUCHIEN":[{"KENH":"2","THOIGIAN":[
+            {"THOIGIANGIAIQUYET":"5","DONVITINH":"Ngày làm việc","PHILEPHI":[{"MAPHILEPHI":"FEE","SOTIEN":150000.0,"DONVI":"VNĐ"}]}]}]}"#;
+        let p = Procedure::try_from(LayThuTuc::from_json(answer).unwrap()).unwrap();
+        let Fees::Charged(fees) = &p.channels[0].fees else {
+            panic!("charged")
+        };
+        assert_eq!(fees[0].amount.unwrap().amount, 150_000);
     }
 
     #[test]
