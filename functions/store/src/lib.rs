@@ -1,0 +1,102 @@
+//! Records and files of the portal: the DynamoDB single-table design and S3
+//! attachments. Every read path is one `GetItem` or `Query`; no `Scan`.
+//!
+//! Table layout (one table, string keys `PK`/`SK`):
+//!
+//! | item | PK | SK | notes |
+//! |---|---|---|---|
+//! | dossier | `DOSSIER#<code>` | `META` | current stage, status, deadline, files, version; GSI1 owner, GSI2 queue |
+//! | its events | `DOSSIER#<code>` | `EVENT#<seq:06>` | the history, one item per event |
+//! | day sequence | `COUNTER#<agency>#<YYMMDD>` | `META` | `seq`, the last dossier number issued |
+//! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change |
+//! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`) |
+//! | procedure | `PROCEDURE#<code>` | `META` | the catalogue record as JSON |
+//!
+//! GSI1 (`GSI1PK` = `OWNER#<subject>`, `GSI1SK` = `<received_at>#<code>`): "my dossiers".
+//! GSI2 (`GSI2PK` = `QUEUE#<agency>#<status>`, `GSI2SK` = `<due>#<code>`): work queues.
+
+mod attachments;
+mod dossiers;
+mod error;
+mod keys;
+mod metrics;
+mod procedures;
+mod schema;
+mod settings;
+
+pub use attachments::{
+    AttachmentError, FileKind, FileLimits, StoredFile, UploadRequest, UploadTicket, VerifiedUpload,
+};
+pub use dossiers::{DossierPage, DossierRecord, NewDossier, Submitted};
+pub use error::StoreError;
+pub use metrics::RequestCounter;
+pub use schema::{create_bucket, create_table};
+pub use settings::StoreSettings;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Handles to the table and the bucket. Cheap to clone; build once per process.
+#[derive(Clone)]
+pub struct Store {
+    ddb: aws_sdk_dynamodb::Client,
+    s3: aws_sdk_s3::Client,
+    settings: Arc<StoreSettings>,
+    /// Serialises code issuing per agency and day inside this process, so
+    /// concurrent submissions queue instead of retrying against each other.
+    sequence_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+}
+
+impl Store {
+    pub fn new(sdk: &aws_config::SdkConfig, settings: StoreSettings) -> Self {
+        Self::build(sdk, settings, None)
+    }
+
+    /// A store whose DynamoDB requests are counted (tests and benchmarks).
+    pub fn with_counter(
+        sdk: &aws_config::SdkConfig,
+        settings: StoreSettings,
+        counter: RequestCounter,
+    ) -> Self {
+        Self::build(sdk, settings, Some(counter))
+    }
+
+    fn build(
+        sdk: &aws_config::SdkConfig,
+        settings: StoreSettings,
+        counter: Option<RequestCounter>,
+    ) -> Self {
+        let mut ddb = aws_sdk_dynamodb::config::Builder::from(sdk);
+        if let Some(counter) = counter {
+            ddb = ddb.interceptor(counter);
+        }
+        let s3 = aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(settings.s3_path_style)
+            .build();
+        Self {
+            ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
+            s3: aws_sdk_s3::Client::from_conf(s3),
+            settings: Arc::new(settings),
+            sequence_locks: Arc::default(),
+        }
+    }
+
+    pub fn settings(&self) -> &StoreSettings {
+        &self.settings
+    }
+
+    /// Opens the connections now (Lambda init) rather than on the first request.
+    pub async fn warm_up(&self) {
+        let _ = self
+            .ddb
+            .describe_table()
+            .table_name(&self.settings.table)
+            .send()
+            .await;
+    }
+
+    fn sequence_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.sequence_locks.lock().expect("lock map poisoned");
+        locks.entry(key.to_owned()).or_default().clone()
+    }
+}
