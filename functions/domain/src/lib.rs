@@ -34,4 +34,4 @@ pub use status::{
 pub use submission::{
     MAX_FILES_PER_COMPONENT, Requirement, ResultDelivery, SubmissionError, check_online_submission,
 };
-pub use timeliness::{Timeliness, evaluate};
+pub use timeliness::{Outlook, Timeliness, evaluate, outlook};

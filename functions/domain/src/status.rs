@@ -259,6 +259,31 @@ pub enum Action {
     ReturnResult,
 }
 
+impl Action {
+    /// What the applicant reads in the dossier's history.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Action::SubmitOnline => "Nộp hồ sơ trực tuyến",
+            Action::ReceiveAtDesk => "Tiếp nhận hồ sơ tại bộ phận một cửa",
+            Action::Accept => "Tiếp nhận hồ sơ",
+            Action::RefuseIntake => "Từ chối tiếp nhận hồ sơ",
+            Action::RequestSupplement => "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+            Action::ProvideSupplement => "Bổ sung hồ sơ",
+            Action::RequestPayment => "Yêu cầu thực hiện nghĩa vụ tài chính",
+            Action::ConfirmPayment => "Xác nhận đã nộp phí, lệ phí",
+            Action::AssignDepartment => "Chuyển phòng chuyên môn xử lý",
+            Action::StartReview => "Chuyên viên bắt đầu xử lý",
+            Action::SubmitForApproval => "Trình lãnh đạo phê duyệt",
+            Action::SendBack => "Lãnh đạo trả lại để xử lý tiếp",
+            Action::Approve => "Phê duyệt kết quả",
+            Action::Extend { .. } => "Xin lỗi và hẹn lại ngày trả kết quả",
+            Action::Withdraw => "Rút hồ sơ theo yêu cầu",
+            Action::Stop => "Dừng xử lý hồ sơ",
+            Action::ReturnResult => "Trả kết quả",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("`{action:?}` is not possible while the dossier is {from:?}")]

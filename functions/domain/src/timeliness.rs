@@ -50,6 +50,44 @@ impl Timeliness {
     }
 }
 
+/// How an open dossier stands against its appointment, for the applicant
+/// and for work queues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outlook {
+    OnTrack,
+    /// Due by the end of the next working day.
+    DueSoon,
+    Overdue,
+}
+
+impl Outlook {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Outlook::OnTrack => "Còn trong hạn",
+            Outlook::DueSoon => "Sắp đến hạn trả kết quả",
+            Outlook::Overdue => "Đã quá hạn trả kết quả",
+        }
+    }
+}
+
+/// Where `due` stands at `now`.
+pub fn outlook(
+    calendar: &WorkingCalendar,
+    due: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<Outlook, DeadlineError> {
+    if now > due {
+        return Ok(Outlook::Overdue);
+    }
+    let soon = calendar.next_working_day(now.date())?;
+    Ok(if due.date() <= soon {
+        Outlook::DueSoon
+    } else {
+        Outlook::OnTrack
+    })
+}
+
 /// Evaluates a dossier as of `now`.
 pub fn evaluate(
     dossier: &DossierProgress,
@@ -104,6 +142,25 @@ mod tests {
 
     fn verdict(d: &DossierProgress, now: NaiveDateTime) -> Timeliness {
         evaluate(d, test_calendar(), now).unwrap()
+    }
+
+    #[test]
+    fn the_outlook_warns_a_working_day_ahead() {
+        let cal = test_calendar();
+        let due = at(2026, 6, 8, 17, 0); // Monday
+        assert_eq!(
+            outlook(cal, due, at(2026, 6, 4, 9, 0)).unwrap(),
+            Outlook::OnTrack
+        );
+        // Friday: the next working day is Monday, the due day.
+        assert_eq!(
+            outlook(cal, due, at(2026, 6, 5, 9, 0)).unwrap(),
+            Outlook::DueSoon
+        );
+        assert_eq!(
+            outlook(cal, due, at(2026, 6, 8, 17, 1)).unwrap(),
+            Outlook::Overdue
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use domain::{
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 
 use crate::attachments::StoredFile;
 use crate::error::StoreError;
@@ -45,9 +46,6 @@ pub struct DossierRecord {
     pub files: Vec<StoredFile>,
     /// SHA-256 (hex) of the tracking secret given to the applicant.
     pub tracking_secret_sha256: String,
-    /// What is asked of the applicant now (the supplement request's text).
-    #[serde(default)]
-    pub request_to_applicant: Option<String>,
 }
 
 /// A dossier about to be submitted; the store gives it its code.
@@ -64,7 +62,9 @@ pub struct NewDossier {
     pub resolution: Option<ResolutionTime>,
     pub due_at: Option<NaiveDateTime>,
     pub files: Vec<StoredFile>,
-    pub tracking_secret_sha256: String,
+    /// The secret the applicant tracks the dossier with; only its hash is kept
+    /// on the dossier, the secret itself only for the idempotency window.
+    pub tracking_secret: String,
     /// The opening event (seq 1); its time is the receipt time.
     pub opening: Event,
 }
@@ -72,8 +72,14 @@ pub struct NewDossier {
 #[derive(Debug, Clone)]
 pub struct Submitted {
     pub record: DossierRecord,
+    pub tracking_secret: String,
     /// True when the same request had already been submitted.
     pub replayed: bool,
+}
+
+/// SHA-256 (hex) of a tracking secret, as kept on the dossier.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(sha2::Sha256::digest(secret.as_bytes()))
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +141,7 @@ struct IdempotencyItem {
     SK: String,
     request_sha256: String,
     code: DossierCode,
+    tracking_secret: String,
     expires_at: u64,
 }
 
@@ -234,8 +241,7 @@ impl Store {
                 status: new.opening.to.national(),
                 version: 1,
                 files: new.files.clone(),
-                tracking_secret_sha256: new.tracking_secret_sha256.clone(),
-                request_to_applicant: None,
+                tracking_secret_sha256: secret_hash(&new.tracking_secret),
             };
             let mut items = vec![self.counter_update(&counter_key, current, sequence)];
             items.push(put(
@@ -255,6 +261,7 @@ impl Store {
                     SK: keys::META.into(),
                     request_sha256: request_sha256.to_owned(),
                     code: code.clone(),
+                    tracking_secret: new.tracking_secret.clone(),
                     expires_at,
                 };
                 items.push(put(
@@ -273,6 +280,7 @@ impl Store {
                 Ok(_) => {
                     return Ok(Submitted {
                         record,
+                        tracking_secret: new.tracking_secret,
                         replayed: false,
                     });
                 }
@@ -331,6 +339,7 @@ impl Store {
         let record = self.get_record(&done.code).await?;
         Ok(Some(Submitted {
             record,
+            tracking_secret: done.tracking_secret,
             replayed: true,
         }))
     }

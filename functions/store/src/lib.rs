@@ -27,7 +27,7 @@ mod settings;
 pub use attachments::{
     AttachmentError, FileKind, FileLimits, StoredFile, UploadRequest, UploadTicket, VerifiedUpload,
 };
-pub use dossiers::{DossierPage, DossierRecord, NewDossier, Submitted};
+pub use dossiers::{DossierPage, DossierRecord, NewDossier, Submitted, secret_hash};
 pub use error::StoreError;
 pub use metrics::RequestCounter;
 pub use schema::{create_bucket, create_table};

@@ -75,7 +75,10 @@ fn real_records_keep_what_a_citizen_needs() {
     assert!(kinds.contains(&"free_but_amounts_listed"), "{kinds:?}");
     // 3.000349: the cell says 135 VNĐ, the description 135.000 đồng/lần.
     let licence = find("3.000349");
-    let kinds: Vec<&str> = import.issues[&licence.code].iter().map(|i| i.kind()).collect();
+    let kinds: Vec<&str> = import.issues[&licence.code]
+        .iter()
+        .map(|i| i.kind())
+        .collect();
     assert_eq!(kinds, ["fee_amount_conflicts"]);
     // Land procedures keep their very long official names.
     assert!(find("1.115369").name.as_str().chars().count() > 1000);
@@ -91,4 +94,3 @@ fn real_records_keep_what_a_citizen_needs() {
         .count();
     assert_eq!(corrections, 5);
 }
-

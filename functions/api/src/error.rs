@@ -1,0 +1,263 @@
+//! Every error answers `application/problem+json` (RFC 9457) with a stable
+//! `code` for programs and a Vietnamese `title` for people. Unexpected
+//! failures are an opaque 500 whose cause goes to the log, not the body.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use store::{AttachmentError, StoreError};
+use utoipa::ToSchema;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    #[error("content type must be application/json")]
+    NotJson,
+    #[error("invalid {field}: {detail}")]
+    Invalid {
+        field: String,
+        message_vi: String,
+        detail: String,
+    },
+    #[error("unknown procedure")]
+    UnknownProcedure,
+    #[error("procedure not offered online")]
+    NotOnline,
+    #[error("missing component {index}: {name}")]
+    MissingComponent { index: usize, name: String },
+    #[error(transparent)]
+    Attachment(AttachmentError),
+    #[error("dossier not found")]
+    DossierNotFound,
+    #[error("not signed in: {0}")]
+    Unauthenticated(String),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("bad idempotency key")]
+    BadIdempotencyKey,
+    #[error("idempotency key reused with another request")]
+    IdempotencyMismatch,
+    #[error("the dossier changed meanwhile (version {current})")]
+    Conflict { current: u64 },
+    #[error("action not allowed now: {0}")]
+    NotAllowed(String),
+    #[error("busy: {0}")]
+    Busy(String),
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The body of every error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// `about:blank`-style type URI naming the problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Vietnamese, for people.
+    pub title: String,
+    pub status: u16,
+    /// Stable, for programs (e.g. `THIEU_THANH_PHAN_HO_SO`).
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The request field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn invalid(
+        field: impl Into<String>,
+        message_vi: impl Into<String>,
+        detail: impl ToString,
+    ) -> Self {
+        ApiError::Invalid {
+            field: field.into(),
+            message_vi: message_vi.into(),
+            detail: detail.to_string(),
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, String, Option<String>) {
+        use ApiError::*;
+        use StatusCode as S;
+        match self {
+            MalformedJson(_) => (S::BAD_REQUEST, "JSON_KHONG_HOP_LE", "Dữ liệu gửi lên không đúng định dạng JSON.".into(), None),
+            NotJson => (
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "KIEU_NOI_DUNG_KHONG_HOP_LE",
+                "Dữ liệu phải được gửi dưới dạng application/json.".into(),
+                None,
+            ),
+            Invalid { field, message_vi, .. } => (S::UNPROCESSABLE_ENTITY, "DU_LIEU_KHONG_HOP_LE", message_vi.clone(), Some(field.clone())),
+            UnknownProcedure => (S::NOT_FOUND, "THU_TUC_KHONG_TON_TAI", "Không tìm thấy thủ tục hành chính này.".into(), Some("procedure_code".into())),
+            NotOnline => (
+                S::UNPROCESSABLE_ENTITY,
+                "THU_TUC_KHONG_NOP_TRUC_TUYEN",
+                "Thủ tục này chưa nhận hồ sơ trực tuyến; vui lòng nộp trực tiếp hoặc qua bưu chính.".into(),
+                Some("procedure_code".into()),
+            ),
+            MissingComponent { index, name } => (
+                S::UNPROCESSABLE_ENTITY,
+                "THIEU_THANH_PHAN_HO_SO",
+                format!("Hồ sơ còn thiếu giấy tờ bắt buộc: {name}."),
+                Some(format!("files[component={index}]")),
+            ),
+            Attachment(e) => attachment_parts(e),
+            DossierNotFound => (
+                S::NOT_FOUND,
+                "HO_SO_KHONG_TON_TAI",
+                "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.".into(),
+                None,
+            ),
+            Unauthenticated(_) => (S::UNAUTHORIZED, "CHUA_DANG_NHAP", "Vui lòng đăng nhập để tiếp tục.".into(), None),
+            Forbidden => (S::FORBIDDEN, "KHONG_CO_QUYEN", "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(), None),
+            BadIdempotencyKey => (
+                S::BAD_REQUEST,
+                "KHOA_CHONG_TRUNG_KHONG_HOP_LE",
+                "Idempotency-Key phải gồm 1–128 ký tự chữ, số, dấu gạch ngang, gạch dưới, chấm hoặc hai chấm.".into(),
+                Some("Idempotency-Key".into()),
+            ),
+            IdempotencyMismatch => (
+                S::UNPROCESSABLE_ENTITY,
+                "KHOA_CHONG_TRUNG_DA_DUNG",
+                "Mã chống gửi trùng này đã được dùng cho một hồ sơ khác.".into(),
+                Some("Idempotency-Key".into()),
+            ),
+            Conflict { .. } => (
+                S::CONFLICT,
+                "HO_SO_DA_THAY_DOI",
+                "Hồ sơ vừa được cập nhật bởi người khác; vui lòng tải lại và thực hiện lại.".into(),
+                None,
+            ),
+            NotAllowed(_) => (
+                S::CONFLICT,
+                "THAO_TAC_KHONG_HOP_LE",
+                "Thao tác này không thực hiện được ở trạng thái hiện tại của hồ sơ.".into(),
+                None,
+            ),
+            Busy(_) => (S::SERVICE_UNAVAILABLE, "HE_THONG_BAN", "Hệ thống đang bận; vui lòng thử lại sau ít phút.".into(), None),
+            Unavailable(_) => (
+                S::SERVICE_UNAVAILABLE,
+                "DICH_VU_TAM_GIAN_DOAN",
+                "Dịch vụ tạm thời gián đoạn; vui lòng thử lại sau ít phút.".into(),
+                None,
+            ),
+            Internal(_) => (S::INTERNAL_SERVER_ERROR, "LOI_HE_THONG", "Đã có lỗi xảy ra; vui lòng thử lại sau.".into(), None),
+        }
+    }
+}
+
+fn attachment_parts(e: &AttachmentError) -> (StatusCode, &'static str, String, Option<String>) {
+    use AttachmentError::*;
+    use StatusCode as S;
+    let mb = |bytes: u64| bytes.div_ceil(1 << 20);
+    match e {
+        TooLarge { max, .. } => (S::PAYLOAD_TOO_LARGE, "TEP_QUA_LON", format!("Mỗi tệp không được lớn hơn {} MB.", mb(*max)), None),
+        DossierTooLarge { max, .. } => (
+            S::PAYLOAD_TOO_LARGE,
+            "HO_SO_QUA_LON",
+            format!("Tổng dung lượng các tệp của hồ sơ không được lớn hơn {} MB.", mb(*max)),
+            None,
+        ),
+        Empty => (S::UNPROCESSABLE_ENTITY, "TEP_RONG", "Tệp tải lên không có nội dung.".into(), Some("size".into())),
+        BadChecksum(_) => (S::UNPROCESSABLE_ENTITY, "MA_KIEM_TRA_KHONG_HOP_LE", "Mã kiểm tra SHA-256 của tệp không hợp lệ.".into(), Some("sha256".into())),
+        TypeNotAllowed(_) => (
+            S::UNSUPPORTED_MEDIA_TYPE,
+            "LOAI_TEP_KHONG_DUOC_PHEP",
+            "Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX.".into(),
+            Some("content_type".into()),
+        ),
+        BadFileName => (S::UNPROCESSABLE_ENTITY, "TEN_TEP_KHONG_HOP_LE", "Tên tệp không hợp lệ.".into(), Some("file_name".into())),
+        NotFound(_) => (
+            S::UNPROCESSABLE_ENTITY,
+            "TEP_CHUA_TAI_LEN",
+            "Không tìm thấy tệp đã tải lên; vui lòng tải lại tệp.".into(),
+            Some("files".into()),
+        ),
+        SizeMismatch { .. } => (
+            S::UNPROCESSABLE_ENTITY,
+            "KICH_THUOC_TEP_KHONG_KHOP",
+            "Kích thước tệp đã tải lên khác với kích thước đã khai báo; vui lòng tải lại tệp.".into(),
+            Some("files".into()),
+        ),
+        ChecksumMismatch(_) => (
+            S::UNPROCESSABLE_ENTITY,
+            "TEP_BI_THAY_DOI",
+            "Nội dung tệp đã tải lên không khớp với mã kiểm tra; vui lòng tải lại tệp.".into(),
+            Some("files".into()),
+        ),
+        ContentMismatch { .. } => (
+            S::UNSUPPORTED_MEDIA_TYPE,
+            "NOI_DUNG_TEP_KHONG_HOP_LE",
+            "Nội dung tệp không đúng loại tệp đã khai báo hoặc không phải PDF, JPEG, PNG, DOCX, XLSX.".into(),
+            Some("files".into()),
+        ),
+        Store(_) => (
+            S::SERVICE_UNAVAILABLE,
+            "DICH_VU_TAM_GIAN_DOAN",
+            "Dịch vụ tạm thời gián đoạn; vui lòng thử lại sau ít phút.".into(),
+            None,
+        ),
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::DossierNotFound,
+            StoreError::Conflict { current } => ApiError::Conflict { current },
+            StoreError::IdempotencyMismatch => ApiError::IdempotencyMismatch,
+            StoreError::SequenceExhausted(_) | StoreError::Contention(_) => {
+                ApiError::Busy(e.to_string())
+            }
+            StoreError::Unavailable(_) => ApiError::Unavailable(e.to_string()),
+            StoreError::Corrupt(_) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<AttachmentError> for ApiError {
+    fn from(e: AttachmentError) -> Self {
+        match e {
+            AttachmentError::Store(inner) => inner.into(),
+            other => ApiError::Attachment(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, title, field) = self.parts();
+        if status.is_server_error() {
+            tracing::error!(error = %self, code, "request failed");
+        } else {
+            tracing::info!(error = %self, code, "request refused");
+        }
+        let detail = match &self {
+            ApiError::Invalid { detail, .. } | ApiError::MalformedJson(detail) => {
+                Some(detail.clone())
+            }
+            ApiError::Attachment(e) => Some(e.to_string()),
+            _ => None,
+        };
+        let body = Problem {
+            kind: format!("/problems/{}", code.to_lowercase().replace('_', "-")),
+            title,
+            status: status.as_u16(),
+            code,
+            detail,
+            field,
+        };
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            Json(body),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,25 @@
+//! The portal's HTTP API as axum routers. Every Lambda mounts the router it
+//! serves; the dev server mounts them all. Handlers are thin: parse the
+//! request into domain types, call the domain, call the store, answer.
+
+mod auth;
+mod citizen;
+#[cfg(any(debug_assertions, test))]
+pub mod dev_issuer;
+mod error;
+mod openapi;
+mod state;
+mod views;
+
+pub use auth::{AuthSettings, Authenticator, Caller, Claims};
+pub use error::ApiError;
+pub use openapi::openapi_json;
+pub use state::{AppState, Clock};
+
+use axum::Router;
+
+/// Everything a citizen does: uploads, submission, tracking, "my dossiers",
+/// supplements, downloads — plus the OpenAPI description.
+pub fn citizen_router() -> Router<AppState> {
+    citizen::router().merge(openapi::router())
+}
