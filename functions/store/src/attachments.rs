@@ -236,7 +236,10 @@ impl Store {
             .map_err(|e| AttachmentError::Store(StoreError::sdk(e)))?;
         let headers = presigned
             .headers()
-            .filter(|(name, _)| !name.eq_ignore_ascii_case("host"))
+            // The browser sets these itself (and may not set them by hand).
+            .filter(|(name, _)| {
+                !name.eq_ignore_ascii_case("host") && !name.eq_ignore_ascii_case("content-length")
+            })
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         Ok(UploadTicket {

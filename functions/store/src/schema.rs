@@ -76,11 +76,18 @@ pub async fn create_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<(), 
     if s3.head_bucket().bucket(bucket).send().await.is_ok() {
         return Ok(());
     }
-    s3.create_bucket()
-        .bucket(bucket)
-        .send()
-        .await
-        .map_err(StoreError::sdk)?;
+    let mut request = s3.create_bucket().bucket(bucket);
+    let region = s3.config().region().map(|r| r.as_ref().to_owned());
+    if let Some(region) = region.filter(|r| r != "us-east-1") {
+        request = request.create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
+                    region.as_str(),
+                ))
+                .build(),
+        );
+    }
+    request.send().await.map_err(StoreError::sdk)?;
     Ok(())
 }
 

@@ -1,0 +1,265 @@
+use std::sync::{Arc, Mutex, OnceLock};
+
+use api::dev_issuer::DevIssuer;
+use api::{AppState, Authenticator};
+use chrono::{NaiveDate, NaiveDateTime};
+use domain::{AgencyCode, Procedure, ProcedureCode, WorkingCalendar, import_catalogue};
+use localaws::Moto;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use store::{FileLimits, RequestCounter, Store, StoreSettings};
+
+static MOTO: OnceLock<Moto> = OnceLock::new();
+static CATALOGUE: OnceLock<Vec<Procedure>> = OnceLock::new();
+
+/// Xác nhận thông tin về cư trú: online, two required papers, 1 working day.
+pub const RESIDENCE_CONFIRMATION: &str = "1.010041";
+/// Khai báo tạm vắng: online, every paper conditional, 1 working day.
+pub const TEMPORARY_ABSENCE: &str = "1.003677";
+/// Đăng ký khai tử lưu động: at the counter only.
+pub const COUNTER_ONLY: &str = "1.000419";
+
+pub const AGENCY: &str = "000.00.01.H29";
+
+/// Wednesday 03/06/2026 10:00 in Hà Nội.
+pub fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 6, 3)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap()
+}
+
+fn catalogue() -> &'static [Procedure] {
+    CATALOGUE.get_or_init(|| {
+        let dir = std::env::var_os("DVC_SHARED_DATA")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+            });
+        let text = std::fs::read_to_string(dir.join("procedures.jsonl"))
+            .expect("shared/data/procedures.jsonl");
+        import_catalogue(&text).procedures
+    })
+}
+
+pub fn procedure(code: &str) -> Procedure {
+    let code = ProcedureCode::parse(code).unwrap();
+    catalogue()
+        .iter()
+        .find(|p| p.code == code)
+        .cloned()
+        .expect("procedure in the real catalogue")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub issuer: Arc<DevIssuer>,
+    pub counter: RequestCounter,
+    pub store: Store,
+    pub s3: aws_sdk_s3::Client,
+    pub bucket: String,
+    clock: Arc<Mutex<NaiveDateTime>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let moto = MOTO.get_or_init(|| Moto::start().expect("moto_server starts"));
+    let sdk = moto.sdk_config().await;
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let settings = StoreSettings {
+        table: format!("t-{id}"),
+        bucket: format!("b-{id}"),
+        s3_path_style: true,
+        limits: FileLimits::default(),
+        link_ttl: std::time::Duration::from_secs(300),
+    };
+    let counter = RequestCounter::default();
+    let store = Store::with_counter(&sdk, settings.clone(), counter.clone());
+    store.create_resources().await.expect("table and bucket");
+    store
+        .put_procedures(&[
+            procedure(RESIDENCE_CONFIRMATION),
+            procedure(TEMPORARY_ABSENCE),
+            procedure(COUNTER_ONLY),
+        ])
+        .await
+        .expect("catalogue");
+    let clock = Arc::new(Mutex::new(now()));
+    let issuer = Arc::new(DevIssuer::new("http://127.0.0.1/dev-issuer", "dvc-portal"));
+    let auth = Authenticator::with_keys(issuer.settings.clone(), issuer.jwks().clone());
+    let state = AppState {
+        store: store.clone(),
+        calendar: Arc::new(WorkingCalendar::vietnam()),
+        auth: Arc::new(auth),
+        agency: AgencyCode::parse(AGENCY).unwrap(),
+        public_url: "http://127.0.0.1:8080".into(),
+        clock: {
+            let clock = clock.clone();
+            Arc::new(move || *clock.lock().unwrap())
+        },
+    };
+    let router = api::citizen_router().with_state(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    counter.reset();
+    TestApp {
+        base,
+        http: reqwest::Client::new(),
+        issuer,
+        counter,
+        store,
+        s3: aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk)
+                .force_path_style(true)
+                .build(),
+        ),
+        bucket: settings.bucket,
+        clock,
+    }
+}
+
+pub fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.7\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
+}
+
+/// How the store spells an owner in object keys and metadata.
+pub fn owner_hash(subject: &str) -> String {
+    hex::encode(&Sha256::digest(subject.as_bytes())[..16])
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl TestApp {
+    /// Moves the portal's clock.
+    pub fn set_now(&self, at: NaiveDateTime) {
+        *self.clock.lock().unwrap() = at;
+    }
+
+    pub fn citizen(&self, who: &str) -> String {
+        self.issuer.token(who, "Nguyễn Văn An", &["citizen"], None)
+    }
+
+    pub fn official(&self, who: &str, role: &str, agency: &str) -> String {
+        self.issuer.token(who, "Cán bộ", &[role], Some(agency))
+    }
+
+    /// Asks for an upload ticket announcing `announced` (name, type, size, hash).
+    pub async fn ticket(
+        &self,
+        token: &str,
+        content_type: &str,
+        size: u64,
+        sha256: &str,
+    ) -> Response {
+        self.http
+            .post(format!("{}/api/uploads", self.base))
+            .bearer_auth(token)
+            .json(&json!({"file_name": "giấy tờ.pdf", "size": size, "sha256": sha256, "content_type": content_type}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// PUTs `body` to a ticket's URL with its headers; the status S3 answered.
+    pub async fn put(&self, ticket: &Value, body: Vec<u8>) -> StatusCode {
+        let mut request = self.http.put(ticket["url"].as_str().unwrap()).body(body);
+        for header in ticket["headers"].as_array().unwrap() {
+            request = request.header(
+                header["name"].as_str().unwrap(),
+                header["value"].as_str().unwrap(),
+            );
+        }
+        request.send().await.unwrap().status()
+    }
+
+    /// Uploads a file the honest way and returns its upload id.
+    pub async fn upload(&self, token: &str, content_type: &str, body: Vec<u8>) -> String {
+        let response = self
+            .ticket(token, content_type, body.len() as u64, &sha256_hex(&body))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let ticket: Value = response.json().await.unwrap();
+        assert!(self.put(&ticket, body).await.is_success());
+        ticket["upload_id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn submit(&self, token: &str, body: &Value, key: Option<&str>) -> Response {
+        let mut request = self
+            .http
+            .post(format!("{}/api/dossiers", self.base))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn track_with_secret(&self, code: &str, secret: &str) -> Response {
+        self.http
+            .get(format!("{}/api/dossiers/{code}", self.base))
+            .header("X-Tracking-Secret", secret)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn track_as(&self, code: &str, token: &str) -> Response {
+        self.http
+            .get(format!("{}/api/dossiers/{code}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn my_dossiers(&self, token: &str, query: &str) -> Response {
+        self.http
+            .get(format!("{}/api/my/dossiers?{query}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A complete submission of "Xác nhận thông tin về cư trú" with both papers.
+    pub async fn residence_form(&self, token: &str) -> Value {
+        let first = self.upload(token, "application/pdf", pdf("to khai")).await;
+        let second = self.upload(token, "application/pdf", pdf("giay to")).await;
+        form(RESIDENCE_CONFIRMATION, &[(0, &first), (1, &second)])
+    }
+}
+
+pub fn form(procedure: &str, files: &[(usize, &str)]) -> Value {
+    json!({
+        "procedure_code": procedure,
+        "applicant": {
+            "owner_type": "citizen",
+            "full_name": "Nguyễn Văn An",
+            "identity_number": "001099012345",
+            "phone": "0912345678",
+            "email": "an.nguyen@example.vn",
+            "address": "Số 1 Tràng Tiền, phường Hoàn Kiếm, Hà Nội"
+        },
+        "summary": "Xác nhận nơi cư trú để bổ sung hồ sơ xin việc",
+        "result_delivery": {"method": "online"},
+        "files": files.iter().map(|(c, id)| json!({"component": c, "upload_id": id})).collect::<Vec<_>>()
+    })
+}
+
+/// The problem's stable code, checking the media type on the way.
+pub async fn problem_code(response: Response) -> (StatusCode, String) {
+    let status = response.status();
+    let media = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(media, "application/problem+json", "status {status}");
+    let body: Value = response.json().await.unwrap();
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+    (status, body["code"].as_str().unwrap().to_owned())
+}
