@@ -20,6 +20,7 @@ mod dossiers;
 mod error;
 mod keys;
 mod metrics;
+mod outbox;
 mod procedures;
 mod schema;
 mod settings;
@@ -30,6 +31,7 @@ pub use attachments::{
 pub use dossiers::{DossierPage, DossierRecord, NewDossier, Submitted, secret_hash};
 pub use error::StoreError;
 pub use metrics::RequestCounter;
+pub use outbox::{OutboxEntry, OutboxKind};
 pub use schema::{create_bucket, create_table};
 pub use settings::StoreSettings;
 

@@ -1,0 +1,121 @@
+//! Pages that exist only on a developer's machine: the demo sign-in, the
+//! notification outbox, and a home page until the site is built.
+
+use std::sync::Arc;
+
+use axum::extract::Query;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::{Json, Router};
+use notify::LocalOutbox;
+use serde::Deserialize;
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{title}</title></head><body style=\"font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem\"><p style=\"background:#fff3cd;padding:.5rem\">Môi trường phát triển — dữ liệu thử nghiệm.</p><h1>{title}</h1>{body}</body></html>"
+    ))
+}
+
+pub fn placeholder_home() -> Router {
+    Router::new().route(
+        "/",
+        get(|| async {
+            page(
+                "Cổng dịch vụ công (phát triển)",
+                "<p>Trang thông tin thủ tục chưa được dựng (site/public chưa có).</p><ul><li><a href=\"/api/openapi.json\">Mô tả API (OpenAPI)</a></li><li><a href=\"/dev/login\">Đăng nhập tài khoản thử nghiệm</a></li><li><a href=\"/dev/outbox\">Thông báo đã gửi</a></li></ul>",
+            )
+        }),
+    )
+}
+
+pub fn outbox_page(outbox: Arc<LocalOutbox>) -> Router {
+    Router::new().route(
+        "/dev/outbox",
+        get(move || {
+            let outbox = outbox.clone();
+            async move {
+                let items: String = outbox
+                    .messages()
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "<article><h2>{}</h2><p>Đến: {} {}</p><pre style=\"white-space:pre-wrap\">{}</pre><p>SMS: {}</p></article><hr>",
+                            escape(&m.subject),
+                            escape(m.email.as_ref().map_or("", |e| e.as_str())),
+                            escape(m.phone.as_ref().map_or("", |p| p.as_str())),
+                            escape(&m.body),
+                            escape(&m.sms)
+                        )
+                    })
+                    .collect();
+                let body = if items.is_empty() { "<p>Chưa có thông báo nào.</p>".to_owned() } else { items };
+                page("Thông báo đã gửi (hộp thư phát triển)", &body)
+            }
+        }),
+    )
+}
+
+#[cfg(debug_assertions)]
+pub use sign_in::sign_in_routes;
+
+#[cfg(debug_assertions)]
+mod sign_in {
+    use super::*;
+    use api::dev_issuer::DevIssuer;
+
+    /// Demo accounts: (subject, name, role, agency).
+    const ACCOUNTS: [(&str, &str, &str, Option<&str>); 4] = [
+        (crate::seed::DEMO_CITIZEN, "Công dân thử nghiệm", "citizen", None),
+        ("demo-mot-cua", "Cán bộ một cửa thử nghiệm", "desk", Some("000.00.01.H29")),
+        ("demo-chuyen-vien", "Chuyên viên thử nghiệm", "specialist", Some("000.00.01.H29")),
+        ("demo-lanh-dao", "Lãnh đạo thử nghiệm", "leader", Some("000.00.01.H29")),
+    ];
+
+    #[derive(Deserialize)]
+    struct Account {
+        account: String,
+    }
+
+    pub fn sign_in_routes(issuer: Arc<DevIssuer>) -> Router {
+        let jwks = issuer.jwks().clone();
+        let token_issuer = issuer.clone();
+        Router::new()
+            .route("/dev/jwks.json", get(move || async move { Json(jwks.clone()) }))
+            .route(
+                "/dev/login",
+                get(|| async {
+                    let rows: String = ACCOUNTS
+                        .iter()
+                        .map(|(sub, name, role, _)| {
+                            format!("<li><a href=\"/dev/token?account={sub}\">{}</a> ({role})</li>", escape(name))
+                        })
+                        .collect();
+                    page(
+                        "Đăng nhập thử nghiệm",
+                        &format!("<p>Chọn một tài khoản để nhận mã truy cập (Bearer token) dùng với API.</p><ul>{rows}</ul>"),
+                    )
+                }),
+            )
+            .route(
+                "/dev/token",
+                get(move |Query(q): Query<Account>| {
+                    let issuer = token_issuer.clone();
+                    async move {
+                        match ACCOUNTS.iter().find(|a| a.0 == q.account) {
+                            Some((sub, name, role, agency)) => Json(serde_json::json!({
+                                "access_token": issuer.token(sub, name, &[role], *agency),
+                                "token_type": "Bearer",
+                                "expires_in": 3600,
+                            }))
+                            .into_response(),
+                            None => (axum::http::StatusCode::NOT_FOUND, "unknown demo account").into_response(),
+                        }
+                    }
+                }),
+            )
+    }
+}

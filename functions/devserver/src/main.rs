@@ -1,0 +1,141 @@
+//! `scripts/dev`: the whole portal in one local process on 127.0.0.1.
+
+mod dev_pages;
+mod seed;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use api::{AppState, Authenticator};
+use axum::Router;
+use domain::{AgencyCode, WorkingCalendar};
+use localaws::Moto;
+use notify::LocalOutbox;
+use store::{FileLimits, Store, StoreSettings};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+struct DevConfig {
+    port: u16,
+    data_dir: PathBuf,
+    site_dir: PathBuf,
+    agency: AgencyCode,
+}
+
+impl DevConfig {
+    fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Ok(Self {
+            port: var("DVC_PORT").map(|p| p.parse()).transpose().context("DVC_PORT")?.unwrap_or(8080),
+            data_dir: var("DVC_SHARED_DATA").map_or_else(|| PathBuf::from("../shared/data"), PathBuf::from),
+            site_dir: var("DVC_SITE_DIR").map_or_else(|| PathBuf::from("site/public"), PathBuf::from),
+            agency: AgencyCode::parse(&var("DVC_AGENCY_CODE").unwrap_or_else(|| "000.00.01.H29".into()))
+                .context("DVC_AGENCY_CODE")?,
+        })
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,aws_config=warn,aws_smithy_runtime=warn".into()),
+        )
+        .init();
+    let config = DevConfig::from_env()?;
+    let public_url = format!("http://127.0.0.1:{}", config.port);
+
+    let moto = tokio::task::spawn_blocking(Moto::start)
+        .await?
+        .map_err(anyhow::Error::msg)
+        .context("starting the local DynamoDB/S3")?;
+    tracing::info!(endpoint = moto.endpoint(), "local DynamoDB and S3 (moto) are up");
+    let sdk = moto.sdk_config().await;
+    let settings = StoreSettings {
+        table: "dvc-dev".into(),
+        bucket: "dvc-dev-files".into(),
+        s3_path_style: true,
+        limits: FileLimits::default(),
+        link_ttl: Duration::from_secs(300),
+    };
+    let store = Store::new(&sdk, settings);
+    store.create_resources().await.context("creating the table and the bucket")?;
+    let catalogue = seed::load_catalogue(&store, &config.data_dir).await?;
+
+    let (auth, dev_routes) = sign_in(&public_url)?;
+    let state = AppState {
+        store: store.clone(),
+        calendar: Arc::new(WorkingCalendar::vietnam()),
+        auth: Arc::new(auth),
+        agency: config.agency.clone(),
+        public_url: public_url.clone(),
+        clock: AppState::system_clock(),
+    };
+    seed::demo_dossiers(&state, &catalogue).await?;
+
+    let outbox = Arc::new(LocalOutbox::default());
+    tokio::spawn(dispatch_notifications(store.clone(), outbox.clone(), public_url.clone()));
+
+    let site: Router = if config.site_dir.join("index.html").exists() {
+        Router::new().fallback_service(ServeDir::new(&config.site_dir))
+    } else {
+        dev_pages::placeholder_home()
+    };
+    let app = api::citizen_router()
+        .with_state(state)
+        .merge(dev_routes)
+        .merge(dev_pages::outbox_page(outbox))
+        .merge(site)
+        .layer(TraceLayer::new_for_http());
+
+    let address = SocketAddr::from(([127, 0, 0, 1], config.port));
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("listening on {address}"))?;
+    println!("\nCổng dịch vụ công (development) on {public_url}");
+    println!("  API description   {public_url}/api/openapi.json");
+    println!("  demo sign-in      {public_url}/dev/login");
+    println!("  sent notifications {public_url}/dev/outbox");
+    println!("Ctrl-C stops the portal and the local DynamoDB/S3.\n");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    drop(moto);
+    Ok(())
+}
+
+/// The development issuer in debug builds; a real issuer from the
+/// environment otherwise (release builds have no development issuer).
+fn sign_in(public_url: &str) -> anyhow::Result<(Authenticator, Router)> {
+    #[cfg(debug_assertions)]
+    {
+        let issuer = Arc::new(api::dev_issuer::DevIssuer::new(&format!("{public_url}/dev"), "dvc-portal"));
+        let auth = Authenticator::with_keys(issuer.settings.clone(), issuer.jwks().clone());
+        Ok((auth, dev_pages::sign_in_routes(issuer)))
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        let _ = public_url;
+        let settings = api::AuthSettings::from_env().map_err(anyhow::Error::msg)?;
+        let auth = tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(Authenticator::connect(settings))
+        })
+        .map_err(anyhow::Error::msg)?;
+        Ok((auth, Router::new()))
+    }
+}
+
+async fn dispatch_notifications(store: Store, outbox: Arc<LocalOutbox>, public_url: String) {
+    loop {
+        if let Err(e) = notify::dispatch(&store, outbox.as_ref(), &public_url, 50).await {
+            tracing::warn!(error = %e, "notification round failed");
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}

@@ -1,0 +1,82 @@
+//! The catalogue from the real data, and a few clearly marked demo dossiers.
+
+use std::path::Path;
+
+use anyhow::Context;
+use api::AppState;
+use domain::{
+    Action, Actor, Applicant, Channel, DossierProgress, OwnerType, Procedure, ProcedureCode, ResultDelivery, Role,
+    import_catalogue,
+};
+use store::{NewDossier, Store};
+
+pub async fn load_catalogue(store: &Store, data_dir: &Path) -> anyhow::Result<Vec<Procedure>> {
+    let path = data_dir.join("procedures.jsonl");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let import = import_catalogue(&text);
+    store.put_procedures(&import.procedures).await.context("loading the catalogue")?;
+    tracing::info!(
+        loaded = import.procedures.len(),
+        with_issues = import.issues.len(),
+        rejected = import.rejected.len(),
+        "catalogue loaded from {}",
+        path.display()
+    );
+    Ok(import.procedures)
+}
+
+/// The demo citizen of the development sign-in.
+pub const DEMO_CITIZEN: &str = "demo-cong-dan-1";
+
+/// Two dossiers of the demo citizen, so tracking and "my dossiers" show something.
+pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow::Result<()> {
+    let wanted = ["1.003677", "1.010041"];
+    for code in wanted {
+        let code = ProcedureCode::parse(code)?;
+        let Some(procedure) = catalogue.iter().find(|p| p.code == code) else { continue };
+        let now = state.now();
+        let resolution = procedure.resolution_time(Channel::Online);
+        let actor = Actor {
+            id: DEMO_CITIZEN.into(),
+            role: Role::Citizen,
+        };
+        let progress = DossierProgress::open(Action::SubmitOnline, actor, now, resolution, None)?;
+        let applicant = Applicant::parse(
+            OwnerType::Citizen,
+            "Công dân thử nghiệm (dữ liệu demo)",
+            "001099000001",
+            "0900000001",
+            Some("demo@example.invalid"),
+            "Địa chỉ thử nghiệm",
+        )?;
+        let submitted = state
+            .store
+            .submit(
+                NewDossier {
+                    procedure_code: procedure.code.clone(),
+                    procedure_name: procedure.name.to_string(),
+                    agency: state.agency.clone(),
+                    owner: DEMO_CITIZEN.into(),
+                    channel: Channel::Online,
+                    applicant,
+                    summary: "Hồ sơ thử nghiệm của môi trường phát triển".into(),
+                    result_delivery: ResultDelivery::Online,
+                    resolution,
+                    due_at: progress.due(&state.calendar, now)?,
+                    files: Vec::new(),
+                    tracking_secret: format!("demo-{}", procedure.code),
+                    opening: progress.last_event().clone(),
+                },
+                Some((&format!("demo-{}", procedure.code), "demo")),
+            )
+            .await?;
+        tracing::info!(
+            code = %submitted.record.code,
+            "demo dossier: track at {}/tra-cuu/?ma={}#{}",
+            state.public_url,
+            submitted.record.code,
+            submitted.tracking_secret
+        );
+    }
+    Ok(())
+}
