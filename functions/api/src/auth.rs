@@ -74,17 +74,26 @@ pub struct AuthSettings {
     pub audience: String,
     /// Where the issuer publishes its keys; `None` when the keys are given.
     pub jwks_url: Option<String>,
+    /// The keys themselves (a JWKS document), for issuers whose keys are
+    /// pinned in configuration instead of fetched.
+    pub jwks: Option<String>,
 }
 
 impl AuthSettings {
-    /// Reads `DVC_OIDC_ISSUER`, `DVC_OIDC_AUDIENCE`, `DVC_OIDC_JWKS_URL`.
+    /// Reads `DVC_OIDC_ISSUER`, `DVC_OIDC_AUDIENCE`, and `DVC_OIDC_JWKS_URL`
+    /// or `DVC_OIDC_JWKS` (one of the two).
     pub fn from_env() -> Result<Self, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        Ok(Self {
+        let settings = Self {
             issuer: var("DVC_OIDC_ISSUER").ok_or("DVC_OIDC_ISSUER is not set")?,
             audience: var("DVC_OIDC_AUDIENCE").ok_or("DVC_OIDC_AUDIENCE is not set")?,
             jwks_url: var("DVC_OIDC_JWKS_URL"),
-        })
+            jwks: var("DVC_OIDC_JWKS"),
+        };
+        if settings.jwks_url.is_none() && settings.jwks.is_none() {
+            return Err("set DVC_OIDC_JWKS_URL or DVC_OIDC_JWKS".into());
+        }
+        Ok(settings)
     }
 }
 
@@ -99,9 +108,14 @@ pub struct Authenticator {
 const REFRESH_AT_MOST_EVERY: Duration = Duration::from_secs(60);
 
 impl Authenticator {
-    /// An authenticator that fetches keys from `settings.jwks_url`.
+    /// An authenticator with the configured keys, or those fetched from
+    /// `settings.jwks_url`.
     pub async fn connect(settings: AuthSettings) -> Result<Self, String> {
-        let auth = Self::with_keys(settings, JwkSet { keys: Vec::new() });
+        let pinned = match &settings.jwks {
+            Some(json) => serde_json::from_str(json).map_err(|e| format!("DVC_OIDC_JWKS: {e}"))?,
+            None => JwkSet { keys: Vec::new() },
+        };
+        let auth = Self::with_keys(settings, pinned);
         auth.refresh().await?;
         Ok(auth)
     }

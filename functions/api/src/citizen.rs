@@ -22,12 +22,16 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::*;
 
-pub fn router() -> Router<AppState> {
+pub fn submission_routes() -> Router<AppState> {
     Router::new()
         .route("/api/uploads", post(create_upload))
         .route("/api/dossiers", post(submit))
-        .route("/api/dossiers/{code}", get(track))
         .route("/api/dossiers/{code}/supplement", post(supplement))
+}
+
+pub fn tracking_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/dossiers/{code}", get(track))
         .route("/api/dossiers/{code}/files/{file_id}", get(download))
         .route("/api/my/dossiers", get(my_dossiers))
 }

@@ -45,6 +45,7 @@ impl DevIssuer {
                 issuer: issuer.to_owned(),
                 audience: audience.to_owned(),
                 jwks_url: None,
+                jwks: None,
             },
             kid,
             key,

@@ -21,5 +21,15 @@ use axum::Router;
 /// Everything a citizen does: uploads, submission, tracking, "my dossiers",
 /// supplements, downloads — plus the OpenAPI description.
 pub fn citizen_router() -> Router<AppState> {
-    citizen::router().merge(openapi::router())
+    submission_router().merge(tracking_router())
+}
+
+/// What writes: upload tickets, submission, supplements (the `submit` Lambda).
+pub fn submission_router() -> Router<AppState> {
+    citizen::submission_routes()
+}
+
+/// What reads: tracking, "my dossiers", downloads, the API description (the `track` Lambda).
+pub fn tracking_router() -> Router<AppState> {
+    citizen::tracking_routes().merge(openapi::router())
 }

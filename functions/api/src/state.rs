@@ -27,6 +27,30 @@ impl AppState {
         (self.clock)()
     }
 
+    /// The state of a deployed function, from its environment: the store
+    /// (`DVC_TABLE`, `DVC_BUCKET`…), sign-in (`DVC_OIDC_*`), the receiving
+    /// agency (`DVC_AGENCY_CODE`) and the site's address (`DVC_PUBLIC_URL`).
+    /// Call once, in the Lambda init phase; it opens the connections too.
+    pub async fn from_env(sdk: &aws_config::SdkConfig) -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let store = Store::new(sdk, store::StoreSettings::from_env()?);
+        let auth = Authenticator::connect(crate::auth::AuthSettings::from_env()?).await?;
+        let agency = var("DVC_AGENCY_CODE").ok_or("DVC_AGENCY_CODE is not set")?;
+        let state = Self {
+            store,
+            calendar: Arc::new(WorkingCalendar::vietnam()),
+            auth: Arc::new(auth),
+            agency: AgencyCode::parse(&agency).map_err(|e| format!("DVC_AGENCY_CODE: {e}"))?,
+            public_url: var("DVC_PUBLIC_URL")
+                .ok_or("DVC_PUBLIC_URL is not set")?
+                .trim_end_matches('/')
+                .to_owned(),
+            clock: Self::system_clock(),
+        };
+        state.store.warm_up().await;
+        Ok(state)
+    }
+
     /// The wall clock, in Vietnam time (UTC+7, no daylight saving).
     pub fn system_clock() -> Clock {
         Arc::new(|| (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc())

@@ -11,7 +11,10 @@ use notify::LocalOutbox;
 use serde::Deserialize;
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn page(title: &str, body: &str) -> Html<String> {
@@ -69,10 +72,30 @@ mod sign_in {
 
     /// Demo accounts: (subject, name, role, agency).
     const ACCOUNTS: [(&str, &str, &str, Option<&str>); 4] = [
-        (crate::seed::DEMO_CITIZEN, "Công dân thử nghiệm", "citizen", None),
-        ("demo-mot-cua", "Cán bộ một cửa thử nghiệm", "desk", Some("000.00.01.H29")),
-        ("demo-chuyen-vien", "Chuyên viên thử nghiệm", "specialist", Some("000.00.01.H29")),
-        ("demo-lanh-dao", "Lãnh đạo thử nghiệm", "leader", Some("000.00.01.H29")),
+        (
+            crate::seed::DEMO_CITIZEN,
+            "Công dân thử nghiệm",
+            "citizen",
+            None,
+        ),
+        (
+            "demo-mot-cua",
+            "Cán bộ một cửa thử nghiệm",
+            "desk",
+            Some("000.00.01.H29"),
+        ),
+        (
+            "demo-chuyen-vien",
+            "Chuyên viên thử nghiệm",
+            "specialist",
+            Some("000.00.01.H29"),
+        ),
+        (
+            "demo-lanh-dao",
+            "Lãnh đạo thử nghiệm",
+            "leader",
+            Some("000.00.01.H29"),
+        ),
     ];
 
     #[derive(Deserialize)]

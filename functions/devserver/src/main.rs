@@ -29,11 +29,19 @@ impl DevConfig {
     fn from_env() -> anyhow::Result<Self> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         Ok(Self {
-            port: var("DVC_PORT").map(|p| p.parse()).transpose().context("DVC_PORT")?.unwrap_or(8080),
-            data_dir: var("DVC_SHARED_DATA").map_or_else(|| PathBuf::from("../shared/data"), PathBuf::from),
-            site_dir: var("DVC_SITE_DIR").map_or_else(|| PathBuf::from("site/public"), PathBuf::from),
-            agency: AgencyCode::parse(&var("DVC_AGENCY_CODE").unwrap_or_else(|| "000.00.01.H29".into()))
-                .context("DVC_AGENCY_CODE")?,
+            port: var("DVC_PORT")
+                .map(|p| p.parse())
+                .transpose()
+                .context("DVC_PORT")?
+                .unwrap_or(8080),
+            data_dir: var("DVC_SHARED_DATA")
+                .map_or_else(|| PathBuf::from("../shared/data"), PathBuf::from),
+            site_dir: var("DVC_SITE_DIR")
+                .map_or_else(|| PathBuf::from("site/public"), PathBuf::from),
+            agency: AgencyCode::parse(
+                &var("DVC_AGENCY_CODE").unwrap_or_else(|| "000.00.01.H29".into()),
+            )
+            .context("DVC_AGENCY_CODE")?,
         })
     }
 }
@@ -53,7 +61,10 @@ async fn main() -> anyhow::Result<()> {
         .await?
         .map_err(anyhow::Error::msg)
         .context("starting the local DynamoDB/S3")?;
-    tracing::info!(endpoint = moto.endpoint(), "local DynamoDB and S3 (moto) are up");
+    tracing::info!(
+        endpoint = moto.endpoint(),
+        "local DynamoDB and S3 (moto) are up"
+    );
     let sdk = moto.sdk_config().await;
     let settings = StoreSettings {
         table: "dvc-dev".into(),
@@ -63,7 +74,10 @@ async fn main() -> anyhow::Result<()> {
         link_ttl: Duration::from_secs(300),
     };
     let store = Store::new(&sdk, settings);
-    store.create_resources().await.context("creating the table and the bucket")?;
+    store
+        .create_resources()
+        .await
+        .context("creating the table and the bucket")?;
     let catalogue = seed::load_catalogue(&store, &config.data_dir).await?;
 
     let (auth, dev_routes) = sign_in(&public_url)?;
@@ -78,7 +92,11 @@ async fn main() -> anyhow::Result<()> {
     seed::demo_dossiers(&state, &catalogue).await?;
 
     let outbox = Arc::new(LocalOutbox::default());
-    tokio::spawn(dispatch_notifications(store.clone(), outbox.clone(), public_url.clone()));
+    tokio::spawn(dispatch_notifications(
+        store.clone(),
+        outbox.clone(),
+        public_url.clone(),
+    ));
 
     let site: Router = if config.site_dir.join("index.html").exists() {
         Router::new().fallback_service(ServeDir::new(&config.site_dir))
@@ -115,7 +133,10 @@ async fn main() -> anyhow::Result<()> {
 fn sign_in(public_url: &str) -> anyhow::Result<(Authenticator, Router)> {
     #[cfg(debug_assertions)]
     {
-        let issuer = Arc::new(api::dev_issuer::DevIssuer::new(&format!("{public_url}/dev"), "dvc-portal"));
+        let issuer = Arc::new(api::dev_issuer::DevIssuer::new(
+            &format!("{public_url}/dev"),
+            "dvc-portal",
+        ));
         let auth = Authenticator::with_keys(issuer.settings.clone(), issuer.jwks().clone());
         Ok((auth, dev_pages::sign_in_routes(issuer)))
     }

@@ -5,16 +5,20 @@ use std::path::Path;
 use anyhow::Context;
 use api::AppState;
 use domain::{
-    Action, Actor, Applicant, Channel, DossierProgress, OwnerType, Procedure, ProcedureCode, ResultDelivery, Role,
-    import_catalogue,
+    Action, Actor, Applicant, Channel, DossierProgress, OwnerType, Procedure, ProcedureCode,
+    ResultDelivery, Role, import_catalogue,
 };
 use store::{NewDossier, Store};
 
 pub async fn load_catalogue(store: &Store, data_dir: &Path) -> anyhow::Result<Vec<Procedure>> {
     let path = data_dir.join("procedures.jsonl");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let import = import_catalogue(&text);
-    store.put_procedures(&import.procedures).await.context("loading the catalogue")?;
+    store
+        .put_procedures(&import.procedures)
+        .await
+        .context("loading the catalogue")?;
     tracing::info!(
         loaded = import.procedures.len(),
         with_issues = import.issues.len(),
@@ -33,7 +37,9 @@ pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow:
     let wanted = ["1.003677", "1.010041"];
     for code in wanted {
         let code = ProcedureCode::parse(code)?;
-        let Some(procedure) = catalogue.iter().find(|p| p.code == code) else { continue };
+        let Some(procedure) = catalogue.iter().find(|p| p.code == code) else {
+            continue;
+        };
         let now = state.now();
         let resolution = procedure.resolution_time(Channel::Online);
         let actor = Actor {

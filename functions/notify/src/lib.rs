@@ -56,7 +56,9 @@ impl AwsNotifier {
 impl Notifier for AwsNotifier {
     fn send<'a>(&'a self, message: &'a Message) -> SendFuture<'a> {
         Box::pin(async move {
-            use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message as SesMessage};
+            use aws_sdk_sesv2::types::{
+                Body, Content, Destination, EmailContent, Message as SesMessage,
+            };
             if let Some(email) = &message.email {
                 let content = |text: &str| {
                     Content::builder()
@@ -110,7 +112,10 @@ impl LocalOutbox {
 impl Notifier for LocalOutbox {
     fn send<'a>(&'a self, message: &'a Message) -> SendFuture<'a> {
         Box::pin(async move {
-            self.messages.lock().expect("outbox poisoned").push(message.clone());
+            self.messages
+                .lock()
+                .expect("outbox poisoned")
+                .push(message.clone());
             Ok(())
         })
     }
@@ -121,7 +126,11 @@ pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Messa
     let status = event.to.national();
     let time = event.at.format("%H:%M ngày %d/%m/%Y");
     let link = format!("{public_url}/tra-cuu/?ma={}", record.code);
-    let note = event.note.as_deref().map(|n| format!("\nNội dung: {n}")).unwrap_or_default();
+    let note = event
+        .note
+        .as_deref()
+        .map(|n| format!("\nNội dung: {n}"))
+        .unwrap_or_default();
     let body = format!(
         "Kính gửi {name},\n\nHồ sơ {code} ({procedure}): {action} lúc {time}.\nTrạng thái hiện tại: {status}.{note}\n\nTra cứu hồ sơ: {link}\n\nĐây là thư tự động của Cổng dịch vụ công; vui lòng không trả lời thư này.",
         name = record.applicant.full_name,
@@ -135,7 +144,11 @@ pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Messa
         phone: Some(record.applicant.phone.clone()),
         subject: format!("Hồ sơ {}: {}", record.code, status.label_vi()),
         body,
-        sms: format!("DVC: Ho so {} - {}. Tra cuu: {link}", record.code, status.label_vi()),
+        sms: format!(
+            "DVC: Ho so {} - {}. Tra cuu: {link}",
+            record.code,
+            status.label_vi()
+        ),
     }
 }
 
@@ -167,7 +180,9 @@ pub async fn dispatch(
                 store.remove_outbox(OutboxKind::Notify, &entry).await?;
                 sent += 1;
             }
-            Err(e) => tracing::warn!(code = %entry.code, seq = entry.seq, error = %e, "notification not sent; will retry"),
+            Err(e) => {
+                tracing::warn!(code = %entry.code, seq = entry.seq, error = %e, "notification not sent; will retry")
+            }
         }
     }
     Ok(sent)

@@ -37,7 +37,11 @@ pub struct OutboxEntry {
 
 impl Store {
     /// The oldest pending entries of `kind` (one `Query`).
-    pub async fn pending_outbox(&self, kind: OutboxKind, limit: u16) -> Result<Vec<OutboxEntry>, StoreError> {
+    pub async fn pending_outbox(
+        &self,
+        kind: OutboxKind,
+        limit: u16,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
         let out = self
             .ddb
             .query()
@@ -57,7 +61,11 @@ impl Store {
     }
 
     /// Marks an entry done.
-    pub async fn remove_outbox(&self, kind: OutboxKind, entry: &OutboxEntry) -> Result<(), StoreError> {
+    pub async fn remove_outbox(
+        &self,
+        kind: OutboxKind,
+        entry: &OutboxEntry,
+    ) -> Result<(), StoreError> {
         self.ddb
             .delete_item()
             .table_name(&self.settings.table)
