@@ -1,0 +1,138 @@
+//! Every status change reaches the applicant once, in Vietnamese.
+
+use chrono::NaiveDate;
+use domain::{
+    Action, Actor, Applicant, Channel, DossierProgress, OwnerType, ProcedureCode, ResultDelivery,
+    Role, WorkingCalendar,
+};
+use notify::{LocalOutbox, dispatch};
+use store::{FileLimits, NewDossier, OutboxKind, Store, StoreSettings};
+
+#[tokio::test]
+async fn each_change_is_sent_once_with_its_status() {
+    let moto = tokio::task::spawn_blocking(localaws::Moto::start)
+        .await
+        .unwrap()
+        .unwrap();
+    let sdk = moto.sdk_config().await;
+    let store = Store::new(
+        &sdk,
+        StoreSettings {
+            table: "notify-test".into(),
+            bucket: "notify-test".into(),
+            s3_path_style: true,
+            limits: FileLimits::default(),
+            link_ttl: std::time::Duration::from_secs(60),
+        },
+    );
+    store.create_resources().await.unwrap();
+    let at = NaiveDate::from_ymd_opt(2026, 6, 3)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap();
+    let citizen = Actor {
+        id: "citizen-1".into(),
+        role: Role::Citizen,
+    };
+    let mut progress =
+        DossierProgress::open(Action::SubmitOnline, citizen, at, None, None).unwrap();
+    let applicant = Applicant::parse(
+        OwnerType::Citizen,
+        "Trần Thị Bình",
+        "001099012345",
+        "0912345678",
+        Some("binh@example.vn"),
+        "Hà Nội",
+    )
+    .unwrap();
+    let mut record = store
+        .submit(
+            NewDossier {
+                procedure_code: ProcedureCode::parse("1.003677").unwrap(),
+                procedure_name: "Khai báo tạm vắng".into(),
+                agency: domain::AgencyCode::parse("000.00.01.H29").unwrap(),
+                owner: "citizen-1".into(),
+                channel: Channel::Online,
+                applicant,
+                summary: "Khai báo tạm vắng".into(),
+                result_delivery: ResultDelivery::Online,
+                resolution: None,
+                due_at: None,
+                files: Vec::new(),
+                tracking_secret: "secret".into(),
+                opening: progress.last_event().clone(),
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .record;
+    let desk = Actor {
+        id: "desk-1".into(),
+        role: Role::Desk,
+    };
+    let event = progress
+        .act(&WorkingCalendar::vietnam(), Action::Accept, desk, at, None)
+        .unwrap()
+        .clone();
+    record.stage = progress.stage();
+    record.status = record.stage.national();
+    record.version += 1;
+    store.record_change(&record, &event).await.unwrap();
+
+    let outbox = LocalOutbox::default();
+    assert_eq!(
+        dispatch(&store, &outbox, "https://dichvucong.example", 10)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        dispatch(&store, &outbox, "https://dichvucong.example", 10)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(
+        store
+            .pending_outbox(OutboxKind::Notify, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The national-portal outbox is another consumer's and stays.
+    assert_eq!(
+        store
+            .pending_outbox(OutboxKind::Dvcqg, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let messages = outbox.messages();
+    assert_eq!(
+        messages[0].subject,
+        "Hồ sơ 000.00.01.H29-260603-0001: Được tiếp nhận"
+    );
+    assert_eq!(
+        messages[1].subject,
+        "Hồ sơ 000.00.01.H29-260603-0001: Mới đăng ký"
+    );
+    assert!(messages[0].body.starts_with("Kính gửi Trần Thị Bình,"));
+    assert!(
+        messages[0]
+            .body
+            .contains("Tiếp nhận hồ sơ lúc 10:00 ngày 03/06/2026")
+    );
+    assert!(
+        messages[0]
+            .body
+            .contains("https://dichvucong.example/tra-cuu/?ma=000.00.01.H29-260603-0001")
+    );
+    assert_eq!(
+        messages[0].email.as_ref().unwrap().as_str(),
+        "binh@example.vn"
+    );
+    assert_eq!(messages[0].phone.as_ref().unwrap().e164(), "+84912345678");
+}
