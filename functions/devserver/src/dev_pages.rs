@@ -70,32 +70,22 @@ mod sign_in {
     use super::*;
     use api::dev_issuer::DevIssuer;
 
-    /// Demo accounts: (subject, name, role, agency).
-    const ACCOUNTS: [(&str, &str, &str, Option<&str>); 4] = [
+    /// Demo accounts: (subject, name, role, official of the portal's agency).
+    const ACCOUNTS: [(&str, &str, &str, bool); 4] = [
         (
             crate::seed::DEMO_CITIZEN,
             "Công dân thử nghiệm",
             "citizen",
-            None,
+            false,
         ),
-        (
-            "demo-mot-cua",
-            "Cán bộ một cửa thử nghiệm",
-            "desk",
-            Some("000.00.01.H29"),
-        ),
+        ("demo-mot-cua", "Cán bộ một cửa thử nghiệm", "desk", true),
         (
             "demo-chuyen-vien",
             "Chuyên viên thử nghiệm",
             "specialist",
-            Some("000.00.01.H29"),
+            true,
         ),
-        (
-            "demo-lanh-dao",
-            "Lãnh đạo thử nghiệm",
-            "leader",
-            Some("000.00.01.H29"),
-        ),
+        ("demo-lanh-dao", "Lãnh đạo thử nghiệm", "leader", true),
     ];
 
     #[derive(Deserialize)]
@@ -103,7 +93,7 @@ mod sign_in {
         account: String,
     }
 
-    pub fn sign_in_routes(issuer: Arc<DevIssuer>) -> Router {
+    pub fn sign_in_routes(issuer: Arc<DevIssuer>, agency: domain::AgencyCode) -> Router {
         let jwks = issuer.jwks().clone();
         let token_issuer = issuer.clone();
         Router::new()
@@ -127,10 +117,11 @@ mod sign_in {
                 "/dev/token",
                 get(move |Query(q): Query<Account>| {
                     let issuer = token_issuer.clone();
+                    let agency = agency.clone();
                     async move {
                         match ACCOUNTS.iter().find(|a| a.0 == q.account) {
-                            Some((sub, name, role, agency)) => Json(serde_json::json!({
-                                "access_token": issuer.token(sub, name, &[role], *agency),
+                            Some((sub, name, role, official)) => Json(serde_json::json!({
+                                "access_token": issuer.token(sub, name, &[role], official.then_some(agency.as_str())),
                                 "token_type": "Bearer",
                                 "expires_in": 3600,
                             }))

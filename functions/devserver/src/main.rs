@@ -80,7 +80,7 @@ async fn main() -> anyhow::Result<()> {
         .context("creating the table and the bucket")?;
     let catalogue = seed::load_catalogue(&store, &config.data_dir).await?;
 
-    let (auth, dev_routes) = sign_in(&public_url)?;
+    let (auth, dev_routes) = sign_in(&public_url, &config.agency)?;
     let state = AppState {
         store: store.clone(),
         calendar: Arc::new(WorkingCalendar::vietnam()),
@@ -130,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
 
 /// The development issuer in debug builds; a real issuer from the
 /// environment otherwise (release builds have no development issuer).
-fn sign_in(public_url: &str) -> anyhow::Result<(Authenticator, Router)> {
+fn sign_in(public_url: &str, agency: &AgencyCode) -> anyhow::Result<(Authenticator, Router)> {
     #[cfg(debug_assertions)]
     {
         let issuer = Arc::new(api::dev_issuer::DevIssuer::new(
@@ -138,11 +138,11 @@ fn sign_in(public_url: &str) -> anyhow::Result<(Authenticator, Router)> {
             "dvc-portal",
         ));
         let auth = Authenticator::with_keys(issuer.settings.clone(), issuer.jwks().clone());
-        Ok((auth, dev_pages::sign_in_routes(issuer)))
+        Ok((auth, dev_pages::sign_in_routes(issuer, agency.clone())))
     }
     #[cfg(not(debug_assertions))]
     {
-        let _ = public_url;
+        let _ = (public_url, agency);
         let settings = api::AuthSettings::from_env().map_err(anyhow::Error::msg)?;
         let auth = tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(Authenticator::connect(settings))
