@@ -50,8 +50,8 @@ class Runtime(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         if Runtime.served:
-            # Only one invocation per process: make later polls wait.
-            time.sleep(5)
+            # One invocation per process: a second poll waits until it is killed.
+            time.sleep(60)
         Runtime.served = True
         body = json.dumps(EVENT).encode()
         self.send_response(200)
@@ -71,11 +71,8 @@ class Runtime(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
-threading.Thread(target=server.serve_forever, daemon=True).start()
 env = dict(os.environ)
 env.update({
-    "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{server.server_port}",
     "AWS_LAMBDA_FUNCTION_NAME": "bench",
     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
     "AWS_LAMBDA_FUNCTION_VERSION": "1",
@@ -85,6 +82,12 @@ env.update({
 
 timings = []
 for _ in range(runs):
+    # A fresh Runtime API per run, so a killed process's last poll cannot
+    # take the next run's invocation.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env["AWS_LAMBDA_RUNTIME_API"] = f"127.0.0.1:{server.server_port}"
     Runtime.answered.clear()
     Runtime.served = False
     start = time.perf_counter()
@@ -95,6 +98,7 @@ for _ in range(runs):
     timings.append((time.perf_counter() - start) * 1000)
     process.kill()
     process.wait()
+    server.shutdown()
     if Runtime.status != 200:
         sys.exit(f"{binary} answered {Runtime.status}")
 
