@@ -273,13 +273,7 @@ async fn someone_elses_upload_cannot_be_attached() {
 async fn a_wrong_secret_reads_exactly_like_an_unknown_code() {
     let app = spawn_app().await;
     let token = app.citizen("citizen-k");
-    let receipt: Value = app
-        .submit(&token, &form(TEMPORARY_ABSENCE, &[]), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let code = receipt["code"].as_str().unwrap();
+    let code = &app.submit_simple(&token).await;
     let wrong = app.track_with_secret(code, "doan-bua").await;
     let unknown = app
         .track_with_secret("000.00.01.H29-260603-9999", "doan-bua")
@@ -300,13 +294,7 @@ async fn a_wrong_secret_reads_exactly_like_an_unknown_code() {
 async fn a_citizen_cannot_read_another_citizens_dossier() {
     let app = spawn_app().await;
     let owner = app.citizen("citizen-l");
-    let receipt: Value = app
-        .submit(&owner, &form(TEMPORARY_ABSENCE, &[]), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let code = receipt["code"].as_str().unwrap();
+    let code = &app.submit_simple(&owner).await;
     let other = app.track_as(code, &app.citizen("citizen-m")).await;
     assert_eq!(
         problem_code(other).await,

@@ -226,6 +226,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Submits "Khai báo tạm vắng" (no papers needed) and returns the dossier code.
+    pub async fn submit_simple(&self, token: &str) -> String {
+        let response = self
+            .submit(token, &form(TEMPORARY_ABSENCE, &[]), None)
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let receipt: Value = response.json().await.unwrap();
+        receipt["code"].as_str().unwrap().to_owned()
+    }
+
     /// A complete submission of "Xác nhận thông tin về cư trú" with both papers.
     pub async fn residence_form(&self, token: &str) -> Value {
         let first = self.upload(token, "application/pdf", pdf("to khai")).await;
