@@ -69,7 +69,7 @@ impl OwnerType {
     }
 }
 
-/// A Vietnamese mobile or landline number, kept as 0XXXXXXXXX.
+/// A Vietnamese mobile or landline number, kept in its 10-digit national form (0 and 9 digits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
@@ -98,7 +98,7 @@ impl PhoneNumber {
         &self.0
     }
 
-    /// E.164, for SMS: +84XXXXXXXXX.
+    /// E.164, for SMS: +84 and the 9 digits after the leading 0.
     pub fn e164(&self) -> String {
         format!("+84{}", &self.0[1..])
     }
