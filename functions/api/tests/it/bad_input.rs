@@ -152,17 +152,7 @@ async fn a_file_larger_than_announced_is_refused() {
     let app = spawn_app().await;
     let token = app.citizen("citizen-f");
     let announced = pdf("giay to");
-    let ticket: Value = app
-        .ticket(
-            &token,
-            "application/pdf",
-            announced.len() as u64,
-            &sha256_hex(&announced),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ticket = app.announce(&token, "application/pdf", &announced).await;
     let mut bigger = announced.clone();
     bigger.extend_from_slice(&[b' '; 4096]);
     let put = app.put(&ticket, bigger).await;
@@ -187,17 +177,7 @@ async fn a_file_that_does_not_match_its_checksum_is_refused() {
     let app = spawn_app().await;
     let token = app.citizen("citizen-g");
     let announced = pdf("ban goc");
-    let ticket: Value = app
-        .ticket(
-            &token,
-            "application/pdf",
-            announced.len() as u64,
-            &sha256_hex(&announced),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ticket = app.announce(&token, "application/pdf", &announced).await;
     let tampered = pdf("ban sua");
     assert_eq!(tampered.len(), announced.len());
     let put = app.put(&ticket, tampered.clone()).await;

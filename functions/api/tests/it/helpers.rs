@@ -176,13 +176,18 @@ impl TestApp {
         request.send().await.unwrap().status()
     }
 
-    /// Uploads a file the honest way and returns its upload id.
-    pub async fn upload(&self, token: &str, content_type: &str, body: Vec<u8>) -> String {
+    /// Announces `body` (its size and SHA-256) and returns the upload ticket.
+    pub async fn announce(&self, token: &str, content_type: &str, body: &[u8]) -> Value {
         let response = self
-            .ticket(token, content_type, body.len() as u64, &sha256_hex(&body))
+            .ticket(token, content_type, body.len() as u64, &sha256_hex(body))
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
-        let ticket: Value = response.json().await.unwrap();
+        response.json().await.unwrap()
+    }
+
+    /// Uploads a file the honest way and returns its upload id.
+    pub async fn upload(&self, token: &str, content_type: &str, body: Vec<u8>) -> String {
+        let ticket = self.announce(token, content_type, &body).await;
         assert!(self.put(&ticket, body).await.is_success());
         ticket["upload_id"].as_str().unwrap().to_owned()
     }
