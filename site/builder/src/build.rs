@@ -1,0 +1,1263 @@
+//! One build: read what changed, plan every output, render in parallel only
+//! the outputs whose inputs changed, and remember what each output read.
+//!
+//! Every output (a page, a section pager, a taxonomy list or term pager, the
+//! sitemap…) has a digest over everything it was rendered from: the global
+//! inputs (config, templates, the set of sections), its own context (its
+//! page's file, the listing entries it lists, its neighbours) and what its
+//! template read through Zola's functions (`get_section`, `get_url`…, recorded
+//! while rendering). A later build renders an output again only when that
+//! digest changes; a change to config or templates rebuilds everything.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::config::Config;
+use crate::content::{self, Page};
+use crate::error::{BuildError, tera_message};
+use crate::library::{Entry, Library, SectionData, Taxonomy, Term, digest, page_fields};
+use crate::markdown::{self, Rendered};
+use crate::templates::{self, Dep};
+
+/// Bumped whenever the state's shape or the meaning of a digest changes.
+const STATE_VERSION: u32 = 1;
+
+/// Zola splits sitemaps past this many entries.
+const SITEMAP_LIMIT: usize = 30_000;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site: `config.toml`, `content/`, `templates/`, `static/`.
+    pub root: PathBuf,
+    pub output: PathBuf,
+    /// Where the incremental build state is kept.
+    pub state: PathBuf,
+    /// Ignore the state and render everything.
+    pub full: bool,
+    /// Replaces `config.toml`'s `base_url` (local preview).
+    pub base_url: Option<String>,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        Options {
+            output: root.join("public"),
+            state: root.join(".sitegen").join("state.json"),
+            root,
+            full: false,
+            base_url: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub incremental: bool,
+    /// Content files read and parsed this run.
+    pub parsed: usize,
+    pub pages: usize,
+    pub outputs: usize,
+    pub rendered: usize,
+    pub removed: usize,
+    pub static_copied: usize,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    secs: u64,
+    nanos: u32,
+    size: u64,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        Stamp {
+            secs: modified.as_secs(),
+            nanos: modified.subsec_nanos(),
+            size: meta.len(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct OutputRecord {
+    digest: u64,
+    deps: Vec<Dep>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    version: u32,
+    output: PathBuf,
+    global: u64,
+    stamps: HashMap<String, Stamp>,
+    entries: HashMap<String, Entry>,
+    outputs: HashMap<String, OutputRecord>,
+    statics: HashMap<String, Stamp>,
+}
+
+fn load_state(file: &Path) -> Option<State> {
+    let text = std::fs::read(file).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Builds the site; on failure, every error found (files and lines).
+pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
+    let started = Instant::now();
+    let root = &options.root;
+    let config_file = root.join("config.toml");
+    let config_text =
+        std::fs::read_to_string(&config_file).map_err(|e| vec![BuildError::io(&config_file, e)])?;
+    let mut config = Config::load(&config_file).map_err(|e| vec![e])?;
+    if let Some(base_url) = &options.base_url {
+        config.base_url = base_url.clone();
+    }
+    let config = Arc::new(config);
+    let templates_dir = root.join("templates");
+    let (template_sources, templates_digest) =
+        templates::load(&templates_dir).map_err(|e| vec![e])?;
+    let content_dir = root.join("content");
+    let static_dir = root.join("static");
+
+    let files = list_content(&content_dir).map_err(|e| vec![e])?;
+    let section_paths: Vec<&String> = files.keys().filter(|p| content::is_section(p)).collect();
+    let global = {
+        let mut h = Xxh3::new();
+        h.update(&STATE_VERSION.to_le_bytes());
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(config_text.as_bytes());
+        h.update(config.base_url.as_bytes());
+        h.update(&templates_digest.to_le_bytes());
+        for s in &section_paths {
+            h.update(s.as_bytes());
+            h.update(&[0]);
+        }
+        h.digest()
+    };
+
+    let previous = (!options.full)
+        .then(|| load_state(&options.state))
+        .flatten()
+        .filter(|s| {
+            s.version == STATE_VERSION
+                && s.global == global
+                && s.output == options.output
+                && options.output.join("index.html").is_file()
+        });
+    let incremental = previous.is_some();
+    let previous = previous.unwrap_or_default();
+    if !incremental {
+        clear_output(root, &options.output).map_err(|e| vec![e])?;
+    }
+
+    // Sections are few: always read. Pages: only those that changed.
+    let mut errors = Vec::new();
+    let sections: Vec<(String, content::Section, u64)> = section_paths
+        .par_iter()
+        .map(|rel| {
+            let file = content_dir.join(rel.as_str());
+            let text = std::fs::read_to_string(&file).map_err(|e| BuildError::io(&file, e))?;
+            let section = content::parse_section(&config, rel, &file, &text)?;
+            Ok(((*rel).clone(), section, digest(text.as_bytes())))
+        })
+        .collect::<Vec<Result<_, BuildError>>>()
+        .into_iter()
+        .filter_map(|r| r.map_err(|e| errors.push(e)).ok())
+        .collect();
+
+    let mut kept: HashMap<String, Entry> = HashMap::new();
+    let mut to_read: Vec<(&String, Stamp)> = Vec::new();
+    for (rel, stamp) in files.iter().filter(|(p, _)| !content::is_section(p)) {
+        match previous.entries.get(rel) {
+            Some(entry) if previous.stamps.get(rel) == Some(stamp) => {
+                kept.insert(rel.clone(), entry.clone());
+            }
+            _ => to_read.push((rel, *stamp)),
+        }
+    }
+    let read: Vec<Result<Option<(Page, u64)>, BuildError>> = to_read
+        .par_iter()
+        .map(|(rel, _)| {
+            let file = content_dir.join(rel.as_str());
+            let text = std::fs::read_to_string(&file).map_err(|e| BuildError::io(&file, e))?;
+            let file_digest = digest(text.as_bytes());
+            if previous
+                .entries
+                .get(rel.as_str())
+                .is_some_and(|e| e.file_digest == file_digest)
+            {
+                return Ok(None);
+            }
+            Ok(Some((
+                content::parse_page(&config, rel, &file, &text)?,
+                file_digest,
+            )))
+        })
+        .collect();
+    let mut parsed: Vec<(Page, u64)> = Vec::new();
+    for ((rel, _), result) in to_read.iter().zip(read) {
+        match result {
+            Ok(Some(page)) => parsed.push(page),
+            Ok(None) => {
+                kept.insert((*rel).clone(), previous.entries[rel.as_str()].clone());
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let parsed_count = parsed.len() + sections.len();
+
+    // Permalinks of everything, for `@/` links in Markdown.
+    let mut permalinks: HashMap<String, String> = kept
+        .iter()
+        .map(|(k, e)| (k.clone(), e.permalink.clone()))
+        .collect();
+    for (page, _) in &parsed {
+        permalinks.insert(page.relative_path.clone(), page.permalink.clone());
+    }
+    for (rel, section, _) in &sections {
+        permalinks.insert(rel.clone(), section.permalink.clone());
+    }
+    let resolve = |target: &str| permalinks.get(target).cloned();
+    let section_chain = |section: &str| -> Vec<String> {
+        let mut chain = vec![section.to_owned()];
+        let mut at = section.to_owned();
+        while let Some(parent) = content::parent_section(&at) {
+            chain.push(parent.clone());
+            at = parent;
+        }
+        chain.reverse();
+        chain
+    };
+
+    let rendered_sections: Vec<Result<(String, SectionData), BuildError>> = sections
+        .into_par_iter()
+        .map(|(rel, section, file_digest)| {
+            let rendered = render_markdown(
+                &config,
+                &section.file,
+                &section.body,
+                section.body_line,
+                &section.permalink,
+                &resolve,
+            )?;
+            Ok((
+                rel,
+                SectionData {
+                    section,
+                    rendered,
+                    file_digest,
+                },
+            ))
+        })
+        .collect();
+    let mut section_map = BTreeMap::new();
+    for r in rendered_sections {
+        match r {
+            Ok((rel, data)) => {
+                section_map.insert(rel, data);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let fresh: Vec<Result<(Entry, Page, Rendered), BuildError>> = parsed
+        .into_par_iter()
+        .map(|(page, file_digest)| {
+            let rendered = render_markdown(
+                &config,
+                &page.file,
+                &page.body,
+                page.body_line,
+                &page.permalink,
+                &resolve,
+            )?;
+            let entry = Entry::new(
+                &config,
+                &page,
+                &rendered,
+                &section_chain(&page.section),
+                file_digest,
+            );
+            Ok((entry, page, rendered))
+        })
+        .collect();
+    let mut entries = kept;
+    let mut fresh_pages: HashMap<String, (Page, Rendered)> = HashMap::new();
+    for r in fresh {
+        match r {
+            Ok((entry, page, rendered)) => {
+                entries.insert(entry.relative_path.clone(), entry);
+                fresh_pages.insert(page.relative_path.clone(), (page, rendered));
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    for entry in entries.values() {
+        if !section_map.contains_key(&entry.section) {
+            errors.push(BuildError::Content {
+                file: content_dir.join(&entry.relative_path),
+                line: 1,
+                message: format!(
+                    "the page's directory has no `_index.md`; add {} so the page belongs to a section",
+                    entry.section
+                ),
+            });
+        }
+    }
+    check_unique_paths(&content_dir, &entries, &section_map, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let library = Arc::new(Library::new(
+        config.clone(),
+        content_dir.clone(),
+        section_map,
+        entries,
+    ));
+    let tera = templates::tera(
+        &template_sources,
+        &templates_dir,
+        library.clone(),
+        static_dir.clone(),
+    )
+    .map_err(|e| vec![e])?;
+    let renderer = Renderer {
+        library: &library,
+        tera: &tera,
+        config_value: serde_json::to_value(&*config).expect("config serialises"),
+        fresh: Mutex::new(fresh_pages),
+        dep_digests: Mutex::new(HashMap::new()),
+        static_dir: &static_dir,
+    };
+
+    let jobs = plan(&library, &tera);
+    let decided: Vec<(Job, String, u64, Option<&OutputRecord>)> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let output = job.output(&library);
+            let direct = renderer.direct_digest(&job);
+            let old = previous.outputs.get(&output);
+            (job, output, direct, old)
+        })
+        .collect();
+    let mut outputs: HashMap<String, OutputRecord> = HashMap::new();
+    let mut to_render = Vec::new();
+    for (job, output, direct, old) in decided {
+        match old {
+            Some(old) if renderer.digest(global, direct, &old.deps) == old.digest => {
+                outputs.insert(output, old.clone());
+            }
+            _ => to_render.push((job, output, direct)),
+        }
+    }
+    let results: Vec<Result<(String, OutputRecord), BuildError>> = to_render
+        .par_iter()
+        .map(|(job, output, direct)| {
+            let (text, deps) = renderer.render(job, output)?;
+            let file = options.output.join(output);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
+            }
+            std::fs::write(&file, text).map_err(|e| BuildError::io(&file, e))?;
+            let digest = renderer.digest(global, *direct, &deps);
+            Ok((output.clone(), OutputRecord { digest, deps }))
+        })
+        .collect();
+    for r in results {
+        match r {
+            Ok((output, record)) => {
+                outputs.insert(output, record);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        // The state is not saved: the next build starts over.
+        let _ = std::fs::remove_file(&options.state);
+        return Err(errors);
+    }
+
+    let mut removed = 0;
+    for gone in previous
+        .outputs
+        .keys()
+        .filter(|o| !outputs.contains_key(*o))
+    {
+        if remove_output(&options.output, gone) {
+            removed += 1;
+        }
+    }
+    let (statics, static_copied, static_removed) =
+        sync_static(&static_dir, &options.output, &previous.statics, &outputs)
+            .map_err(|e| vec![e])?;
+    removed += static_removed;
+
+    let report = Report {
+        incremental,
+        parsed: parsed_count,
+        pages: library.entries.len(),
+        outputs: outputs.len(),
+        rendered: to_render.len(),
+        removed,
+        static_copied,
+        elapsed: started.elapsed(),
+    };
+    let state = State {
+        version: STATE_VERSION,
+        output: options.output.clone(),
+        global,
+        stamps: files
+            .into_iter()
+            .filter(|(p, _)| !content::is_section(p))
+            .collect(),
+        entries: Arc::try_unwrap(library)
+            .map(|l| l.entries)
+            .unwrap_or_else(|l| l.entries.clone()),
+        outputs,
+        statics,
+    };
+    save_state(&options.state, &state).map_err(|e| vec![e])?;
+    Ok(report)
+}
+
+fn save_state(file: &Path, state: &State) -> Result<(), BuildError> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
+    }
+    let temporary = file.with_extension("tmp");
+    let bytes = serde_json::to_vec(state).expect("the build state serialises");
+    std::fs::write(&temporary, bytes).map_err(|e| BuildError::io(&temporary, e))?;
+    std::fs::rename(&temporary, file).map_err(|e| BuildError::io(file, e))
+}
+
+fn render_markdown(
+    config: &Config,
+    file: &Path,
+    body: &str,
+    body_line: usize,
+    permalink: &str,
+    resolve: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<Rendered, BuildError> {
+    markdown::render(body, permalink, &config.markdown, resolve).map_err(|b| BuildError::Content {
+        file: file.to_owned(),
+        line: body_line + b.line - 1,
+        message: format!("link to `{}`: no such file under content/", b.target),
+    })
+}
+
+/// Every `.md` file under `content/` with its stamp, by relative path.
+fn list_content(dir: &Path) -> Result<BTreeMap<String, Stamp>, BuildError> {
+    let mut files = BTreeMap::new();
+    for item in walkdir::WalkDir::new(dir) {
+        let item = item.map_err(|e| BuildError::io(dir, e.into()))?;
+        if !item.file_type().is_file() || item.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let rel = item
+            .path()
+            .strip_prefix(dir)
+            .expect("walked under dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let meta = item
+            .metadata()
+            .map_err(|e| BuildError::io(item.path(), e.into()))?;
+        files.insert(rel, Stamp::of(&meta));
+    }
+    Ok(files)
+}
+
+fn check_unique_paths(
+    content_dir: &Path,
+    entries: &HashMap<String, Entry>,
+    sections: &BTreeMap<String, SectionData>,
+    errors: &mut Vec<BuildError>,
+) {
+    let mut seen: HashMap<&str, &str> = sections
+        .iter()
+        .map(|(rel, d)| (d.section.path.as_str(), rel.as_str()))
+        .collect();
+    let mut pages: Vec<&Entry> = entries.values().collect();
+    pages.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    for entry in pages {
+        if let Some(other) = seen.insert(&entry.path, &entry.relative_path) {
+            errors.push(BuildError::Content {
+                file: content_dir.join(&entry.relative_path),
+                line: 1,
+                message: format!("its URL {} is also the URL of {other}", entry.path),
+            });
+        }
+    }
+}
+
+/// Empties the output directory, refusing to touch anything that holds the site.
+fn clear_output(root: &Path, output: &Path) -> Result<(), BuildError> {
+    let root_abs = std::fs::canonicalize(root).map_err(|e| BuildError::io(root, e))?;
+    if output.exists() {
+        let out_abs = std::fs::canonicalize(output).map_err(|e| BuildError::io(output, e))?;
+        if root_abs.starts_with(&out_abs) {
+            return Err(BuildError::Io {
+                path: output.to_owned(),
+                source: std::io::Error::other("the output directory contains the site itself"),
+            });
+        }
+        std::fs::remove_dir_all(output).map_err(|e| BuildError::io(output, e))?;
+    }
+    std::fs::create_dir_all(output).map_err(|e| BuildError::io(output, e))
+}
+
+fn remove_output(dir: &Path, output: &str) -> bool {
+    let file = dir.join(output);
+    let removed = std::fs::remove_file(&file).is_ok();
+    // Empty directories left behind go too.
+    let mut at = file.parent();
+    while let Some(d) = at {
+        if d == dir || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        at = d.parent();
+    }
+    removed
+}
+
+/// Copies changed files of `static/` and removes those deleted since.
+fn sync_static(
+    static_dir: &Path,
+    output: &Path,
+    before: &HashMap<String, Stamp>,
+    rendered: &HashMap<String, OutputRecord>,
+) -> Result<(HashMap<String, Stamp>, usize, usize), BuildError> {
+    let mut now = HashMap::new();
+    let mut copied = 0;
+    if static_dir.is_dir() {
+        for item in walkdir::WalkDir::new(static_dir) {
+            let item = item.map_err(|e| BuildError::io(static_dir, e.into()))?;
+            if !item.file_type().is_file() {
+                continue;
+            }
+            let rel = item
+                .path()
+                .strip_prefix(static_dir)
+                .expect("walked under static/")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rendered.contains_key(&rel) {
+                return Err(BuildError::Io {
+                    path: item.path().to_owned(),
+                    source: std::io::Error::other(format!(
+                        "static/{rel} would overwrite a rendered page"
+                    )),
+                });
+            }
+            let meta = item
+                .metadata()
+                .map_err(|e| BuildError::io(item.path(), e.into()))?;
+            let stamp = Stamp::of(&meta);
+            let target = output.join(&rel);
+            if before.get(&rel) != Some(&stamp) || !target.exists() {
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
+                }
+                std::fs::copy(item.path(), &target).map_err(|e| BuildError::io(&target, e))?;
+                copied += 1;
+            }
+            now.insert(rel, stamp);
+        }
+    }
+    let mut removed = 0;
+    for gone in before.keys().filter(|k| !now.contains_key(*k)) {
+        if remove_output(output, gone) {
+            removed += 1;
+        }
+    }
+    Ok((now, copied, removed))
+}
+
+/// One file of the built site.
+#[derive(Debug, Clone)]
+enum Job {
+    Page(String),
+    Section {
+        section: String,
+        pager: usize,
+        pagers: usize,
+        paginate_by: Option<usize>,
+        pages: Vec<String>,
+    },
+    TaxonomyList(usize),
+    Term {
+        taxonomy: usize,
+        term: usize,
+        pager: usize,
+        pagers: usize,
+        paginate_by: Option<usize>,
+        pages: Vec<String>,
+    },
+    Alias {
+        from: String,
+        to: String,
+    },
+    NotFound,
+    Robots,
+    Sitemap {
+        part: Option<usize>,
+        entries: Arc<Vec<(String, Option<String>)>>,
+    },
+    SitemapIndex {
+        parts: usize,
+    },
+}
+
+fn pager_path(base: &str, paginate_path: &str, pager: usize) -> String {
+    if pager == 1 {
+        base.to_owned()
+    } else {
+        format!("{base}{paginate_path}/{pager}/")
+    }
+}
+
+fn index_file(path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    if path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".txt") {
+        path.to_owned()
+    } else if path.is_empty() {
+        "index.html".to_owned()
+    } else {
+        format!("{}/index.html", path.trim_end_matches('/'))
+    }
+}
+
+/// Splits `pages` into pagers of `by` (one pager when not paginated).
+fn pagers(pages: &[String], by: Option<usize>, reversed: bool) -> Vec<Vec<String>> {
+    let mut pages = pages.to_vec();
+    if reversed {
+        pages.reverse();
+    }
+    match by {
+        Some(by) if by > 0 && !pages.is_empty() => pages.chunks(by).map(<[_]>::to_vec).collect(),
+        _ => vec![pages],
+    }
+}
+
+fn plan(library: &Library, tera: &tera::Tera) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    let mut sitemap: Vec<(String, Option<String>)> = Vec::new();
+    let mut entries: Vec<&Entry> = library.entries.values().collect();
+    entries.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    for entry in entries {
+        for alias in &entry.aliases {
+            jobs.push(Job::Alias {
+                from: alias.clone(),
+                to: entry.permalink.clone(),
+            });
+        }
+        if entry.draft || !entry.render {
+            continue;
+        }
+        jobs.push(Job::Page(entry.relative_path.clone()));
+        sitemap.push((
+            entry.permalink.clone(),
+            entry.updated.clone().or_else(|| entry.date.clone()),
+        ));
+    }
+    for (rel, data) in &library.sections {
+        let meta = &data.section.meta;
+        for alias in &meta.aliases {
+            jobs.push(Job::Alias {
+                from: alias.clone(),
+                to: data.section.permalink.clone(),
+            });
+        }
+        if let Some(to) = &meta.redirect_to {
+            jobs.push(Job::Alias {
+                from: data.section.path.clone(),
+                to: library.config.permalink(to),
+            });
+            continue;
+        }
+        if !meta.render || meta.draft {
+            continue;
+        }
+        let split = pagers(
+            library.pages_of(rel),
+            meta.paginate_by,
+            meta.paginate_reversed,
+        );
+        let count = split.len();
+        for (i, pages) in split.into_iter().enumerate() {
+            let path = pager_path(&data.section.path, data.section.paginate_path(), i + 1);
+            sitemap.push((library.config.permalink(&path), None));
+            jobs.push(Job::Section {
+                section: rel.clone(),
+                pager: i + 1,
+                pagers: count,
+                paginate_by: meta.paginate_by,
+                pages,
+            });
+        }
+    }
+    for (t, taxonomy) in library.taxonomies.iter().enumerate() {
+        if !taxonomy.config.render {
+            continue;
+        }
+        jobs.push(Job::TaxonomyList(t));
+        sitemap.push((taxonomy.permalink.clone(), None));
+        for (n, term) in taxonomy.terms.iter().enumerate() {
+            let split = pagers(&term.pages, taxonomy.config.paginate_by, false);
+            let count = split.len();
+            for (i, pages) in split.into_iter().enumerate() {
+                let path = pager_path(&term.path, taxonomy.config.paginate_path(), i + 1);
+                sitemap.push((library.config.permalink(&path), None));
+                jobs.push(Job::Term {
+                    taxonomy: t,
+                    term: n,
+                    pager: i + 1,
+                    pagers: count,
+                    paginate_by: taxonomy.config.paginate_by,
+                    pages,
+                });
+            }
+        }
+    }
+    if tera.get_template_names().any(|n| n == "404.html") {
+        jobs.push(Job::NotFound);
+    }
+    if library.config.generate_robots_txt {
+        jobs.push(Job::Robots);
+    }
+    if library.config.generate_sitemap {
+        sitemap.sort();
+        sitemap.dedup();
+        let parts = sitemap.len().div_ceil(SITEMAP_LIMIT);
+        if parts <= 1 {
+            jobs.push(Job::Sitemap {
+                part: None,
+                entries: Arc::new(sitemap),
+            });
+        } else {
+            for (i, chunk) in sitemap.chunks(SITEMAP_LIMIT).enumerate() {
+                jobs.push(Job::Sitemap {
+                    part: Some(i + 1),
+                    entries: Arc::new(chunk.to_vec()),
+                });
+            }
+            jobs.push(Job::SitemapIndex { parts });
+        }
+    }
+    jobs
+}
+
+impl Job {
+    fn output(&self, library: &Library) -> String {
+        match self {
+            Job::Page(rel) => index_file(&library.entries[rel].path),
+            Job::Section { section, pager, .. } => {
+                let s = &library.sections[section].section;
+                index_file(&pager_path(&s.path, s.paginate_path(), *pager))
+            }
+            Job::TaxonomyList(t) => index_file(&library.taxonomies[*t].path),
+            Job::Term {
+                taxonomy,
+                term,
+                pager,
+                ..
+            } => {
+                let t = &library.taxonomies[*taxonomy];
+                index_file(&pager_path(
+                    &t.terms[*term].path,
+                    t.config.paginate_path(),
+                    *pager,
+                ))
+            }
+            Job::Alias { from, .. } => index_file(from),
+            Job::NotFound => "404.html".to_owned(),
+            Job::Robots => "robots.txt".to_owned(),
+            Job::Sitemap { part: None, .. } => "sitemap.xml".to_owned(),
+            Job::Sitemap { part: Some(n), .. } => format!("sitemap{n}.xml"),
+            Job::SitemapIndex { .. } => "sitemap.xml".to_owned(),
+        }
+    }
+}
+
+struct Renderer<'a> {
+    library: &'a Arc<Library>,
+    tera: &'a tera::Tera,
+    config_value: Value,
+    fresh: Mutex<HashMap<String, (Page, Rendered)>>,
+    dep_digests: Mutex<HashMap<Dep, u64>>,
+    static_dir: &'a Path,
+}
+
+fn hash_all(parts: impl IntoIterator<Item = u64>) -> u64 {
+    let mut h = Xxh3::new();
+    for p in parts {
+        h.update(&p.to_le_bytes());
+    }
+    h.digest()
+}
+
+fn hash_str(text: &str) -> u64 {
+    digest(text.as_bytes())
+}
+
+impl Renderer<'_> {
+    fn listing_digests<'b>(&self, pages: impl IntoIterator<Item = &'b String>) -> u64 {
+        hash_all(
+            pages
+                .into_iter()
+                .map(|p| self.library.entries.get(p).map_or(0, |e| e.listing_digest)),
+        )
+    }
+
+    fn term_digest(&self, term: &Term) -> u64 {
+        hash_all([hash_str(&term.name), self.listing_digests(&term.pages)])
+    }
+
+    fn taxonomy_digest(&self, taxonomy: &Taxonomy) -> u64 {
+        hash_all(taxonomy.terms.iter().map(|t| self.term_digest(t)))
+    }
+
+    fn section_file_digest(&self, rel: &str) -> u64 {
+        self.library.sections.get(rel).map_or(0, |d| d.file_digest)
+    }
+
+    /// The digest of the context an output gets before its template runs.
+    fn direct_digest(&self, job: &Job) -> u64 {
+        let lib = self.library;
+        match job {
+            Job::Page(rel) => {
+                let entry = &lib.entries[rel];
+                let (lower, higher) = lib.neighbours(entry);
+                let page_template_from: Vec<u64> = lib
+                    .ancestors(&entry.section)
+                    .iter()
+                    .map(|s| self.section_file_digest(s))
+                    .collect();
+                hash_all(
+                    [
+                        1,
+                        entry.file_digest,
+                        lower.map_or(0, |e| e.listing_digest),
+                        higher.map_or(0, |e| e.listing_digest),
+                    ]
+                    .into_iter()
+                    .chain(page_template_from),
+                )
+            }
+            Job::Section {
+                section,
+                pager,
+                pagers,
+                pages,
+                ..
+            } => {
+                let subsections = lib
+                    .subsections
+                    .get(section)
+                    .map_or(0, |s| hash_str(&s.join("\n")));
+                hash_all([
+                    2,
+                    self.section_file_digest(section),
+                    *pager as u64,
+                    *pagers as u64,
+                    lib.pages_of(section).len() as u64,
+                    self.listing_digests(pages),
+                    subsections,
+                ])
+            }
+            Job::TaxonomyList(t) => hash_all([3, self.taxonomy_digest(&lib.taxonomies[*t])]),
+            Job::Term {
+                taxonomy,
+                term,
+                pager,
+                pagers,
+                pages,
+                ..
+            } => {
+                let term = &lib.taxonomies[*taxonomy].terms[*term];
+                hash_all([
+                    4,
+                    hash_str(&term.name),
+                    term.pages.len() as u64,
+                    *pager as u64,
+                    *pagers as u64,
+                    self.listing_digests(pages),
+                ])
+            }
+            Job::Alias { to, .. } => hash_all([5, hash_str(to)]),
+            Job::NotFound => 6,
+            Job::Robots => 7,
+            Job::Sitemap { part, entries } => hash_all(
+                [8, part.unwrap_or(0) as u64].into_iter().chain(
+                    entries
+                        .iter()
+                        .map(|(p, u)| hash_all([hash_str(p), u.as_deref().map_or(0, hash_str)])),
+                ),
+            ),
+            Job::SitemapIndex { parts } => hash_all([9, *parts as u64]),
+        }
+    }
+
+    fn dep_digest(&self, dep: &Dep) -> u64 {
+        if let Some(d) = self
+            .dep_digests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(dep)
+        {
+            return *d;
+        }
+        let lib = self.library;
+        let d = match dep {
+            Dep::Permalink(p) => lib.permalink(p).map_or(0, hash_str),
+            Dep::Listing(p) => lib.entries.get(p).map_or(0, |e| e.listing_digest),
+            Dep::File(p) => lib
+                .entries
+                .get(p)
+                .map(|e| e.file_digest)
+                .unwrap_or_else(|| self.section_file_digest(p)),
+            Dep::SectionMeta(p) => self.section_file_digest(p),
+            Dep::SectionPages(p) => hash_all([
+                self.section_file_digest(p),
+                self.listing_digests(lib.pages_of(p)),
+                lib.subsections
+                    .get(p)
+                    .map_or(0, |s| hash_str(&s.join("\n"))),
+            ]),
+            Dep::Taxonomy(k) => lib.taxonomy(k).map_or(0, |t| self.taxonomy_digest(t)),
+            Dep::TermExists(k, slug) => lib
+                .taxonomy(k)
+                .is_some_and(|t| t.terms.iter().any(|term| &term.slug == slug))
+                as u64,
+            Dep::Term(k, slug) => lib
+                .taxonomy(k)
+                .and_then(|t| t.terms.iter().find(|term| &term.slug == slug))
+                .map_or(0, |term| self.term_digest(term)),
+            Dep::Static(p) => templates::static_digest(self.static_dir, p),
+        };
+        self.dep_digests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dep.clone(), d);
+        d
+    }
+
+    fn digest(&self, global: u64, direct: u64, deps: &[Dep]) -> u64 {
+        hash_all(
+            [global, direct]
+                .into_iter()
+                .chain(deps.iter().map(|d| self.dep_digest(d))),
+        )
+    }
+
+    fn context(&self, path: &str) -> tera::Context {
+        let mut context = tera::Context::new();
+        context.insert("config", &self.config_value);
+        context.insert("current_path", path);
+        context.insert("current_url", &self.library.config.permalink(path));
+        context.insert("lang", &self.library.config.default_language);
+        context
+    }
+
+    fn entry_values(&self, pages: &[String]) -> Vec<Value> {
+        pages
+            .iter()
+            .map(|p| self.library.entries[p].value().clone())
+            .collect()
+    }
+
+    fn paginator(
+        &self,
+        base: &str,
+        paginate_path: &str,
+        by: usize,
+        pager: usize,
+        pagers: usize,
+        pages: &[String],
+        total: usize,
+    ) -> Value {
+        let link = |n: usize| {
+            self.library
+                .config
+                .permalink(&pager_path(base, paginate_path, n))
+        };
+        json!({
+            "paginate_by": by,
+            "base_url": self.library.config.permalink(&format!("{base}{paginate_path}/")),
+            "number_pagers": pagers,
+            "first": link(1),
+            "last": link(pagers),
+            "previous": (pager > 1).then(|| link(pager - 1)),
+            "next": (pager < pagers).then(|| link(pager + 1)),
+            "pages": self.entry_values(pages),
+            "current_index": pager,
+            "total_pages": total,
+        })
+    }
+
+    fn render(&self, job: &Job, output: &str) -> Result<(String, Vec<Dep>), BuildError> {
+        let lib = self.library;
+        let mut links = Vec::new();
+        let (template, context, source) = match job {
+            Job::Page(rel) => {
+                let entry = &lib.entries[rel];
+                let taken = self
+                    .fresh
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(rel);
+                let (page, rendered) = match taken {
+                    Some(p) => p,
+                    None => load_page(lib, rel)?,
+                };
+                let template = page.meta.template.clone().unwrap_or_else(|| {
+                    lib.ancestors(&entry.section)
+                        .iter()
+                        .rev()
+                        .find_map(|s| lib.sections[s].section.meta.page_template.clone())
+                        .unwrap_or_else(|| "page.html".to_owned())
+                });
+                let (lower, higher) = lib.neighbours(entry);
+                let mut value = page_fields(
+                    &lib.config,
+                    &page,
+                    &rendered,
+                    &lib.ancestors(&entry.section),
+                    &[],
+                );
+                let object = value.as_object_mut().expect("a page is an object");
+                object.insert("content".into(), Value::String(rendered.html.clone()));
+                object.insert(
+                    "toc".into(),
+                    serde_json::to_value(&rendered.toc).expect("toc"),
+                );
+                object.insert(
+                    "lower".into(),
+                    lower.map_or(Value::Null, |e| e.value().clone()),
+                );
+                object.insert(
+                    "higher".into(),
+                    higher.map_or(Value::Null, |e| e.value().clone()),
+                );
+                let mut context = self.context(&entry.path);
+                context.insert("page", &value);
+                // Links in the page's Markdown are inputs too.
+                links.extend(rendered.internal_links.iter().cloned().map(Dep::Permalink));
+                (template, context, page.file.clone())
+            }
+            Job::Section {
+                section,
+                pager,
+                pagers,
+                paginate_by,
+                pages,
+            } => {
+                let data = &lib.sections[section];
+                let s = &data.section;
+                let template = s.meta.template.clone().unwrap_or_else(|| {
+                    if section == "_index.md" {
+                        "index.html"
+                    } else {
+                        "section.html"
+                    }
+                    .to_owned()
+                });
+                let path = pager_path(&s.path, s.paginate_path(), *pager);
+                let mut context = self.context(&path);
+                match paginate_by {
+                    Some(by) => {
+                        context.insert("section", &lib.section_value(section, false));
+                        context.insert(
+                            "paginator",
+                            &self.paginator(
+                                &s.path,
+                                s.paginate_path(),
+                                *by,
+                                *pager,
+                                *pagers,
+                                pages,
+                                lib.pages_of(section).len(),
+                            ),
+                        );
+                    }
+                    None => context.insert("section", &lib.section_value(section, true)),
+                }
+                (template, context, s.file.clone())
+            }
+            Job::TaxonomyList(t) => {
+                let taxonomy = &lib.taxonomies[*t];
+                let template = taxonomy_template(self.tera, &taxonomy.config.name, "list");
+                let mut context = self.context(&taxonomy.path);
+                context.insert("taxonomy", &taxonomy.config);
+                let terms: Vec<Value> = taxonomy
+                    .terms
+                    .iter()
+                    .map(|term| lib.term_value(taxonomy, term, &term.pages))
+                    .collect();
+                context.insert("terms", &terms);
+                (template, context, PathBuf::from("config.toml"))
+            }
+            Job::Term {
+                taxonomy,
+                term,
+                pager,
+                pagers,
+                paginate_by,
+                pages,
+            } => {
+                let taxonomy = &lib.taxonomies[*taxonomy];
+                let term = &taxonomy.terms[*term];
+                let template = taxonomy_template(self.tera, &taxonomy.config.name, "single");
+                let path = pager_path(&term.path, taxonomy.config.paginate_path(), *pager);
+                let mut context = self.context(&path);
+                context.insert("taxonomy", &taxonomy.config);
+                context.insert("term", &lib.term_value(taxonomy, term, pages));
+                if let Some(by) = paginate_by {
+                    context.insert(
+                        "paginator",
+                        &self.paginator(
+                            &term.path,
+                            taxonomy.config.paginate_path(),
+                            *by,
+                            *pager,
+                            *pagers,
+                            pages,
+                            term.pages.len(),
+                        ),
+                    );
+                }
+                (template, context, PathBuf::from("config.toml"))
+            }
+            Job::Alias { to, .. } => {
+                let mut context = tera::Context::new();
+                context.insert("config", &self.config_value);
+                context.insert("url", to);
+                (
+                    "internal/alias.html".to_owned(),
+                    context,
+                    PathBuf::from("config.toml"),
+                )
+            }
+            Job::NotFound => {
+                let mut context = tera::Context::new();
+                context.insert("config", &self.config_value);
+                context.insert("lang", &lib.config.default_language);
+                ("404.html".to_owned(), context, PathBuf::from("config.toml"))
+            }
+            Job::Robots => {
+                let mut context = tera::Context::new();
+                context.insert("config", &self.config_value);
+                (
+                    "robots.txt".to_owned(),
+                    context,
+                    PathBuf::from("config.toml"),
+                )
+            }
+            Job::Sitemap { entries, .. } => {
+                let mut context = tera::Context::new();
+                context.insert("config", &self.config_value);
+                let entries: Vec<Value> = entries
+                    .iter()
+                    .map(|(permalink, updated)| json!({"permalink": permalink, "updated": updated, "extra": null}))
+                    .collect();
+                context.insert("entries", &entries);
+                (
+                    "sitemap.xml".to_owned(),
+                    context,
+                    PathBuf::from("config.toml"),
+                )
+            }
+            Job::SitemapIndex { parts } => {
+                let mut context = tera::Context::new();
+                context.insert("config", &self.config_value);
+                let sitemaps: Vec<String> = (1..=*parts)
+                    .map(|n| lib.config.permalink(&format!("sitemap{n}.xml")))
+                    .collect();
+                context.insert("sitemaps", &sitemaps);
+                (
+                    "split_sitemap_index.xml".to_owned(),
+                    context,
+                    PathBuf::from("config.toml"),
+                )
+            }
+        };
+        let (result, mut deps) = templates::recording(|| self.tera.render(&template, &context));
+        deps.extend(links);
+        deps.sort();
+        deps.dedup();
+        let text = result.map_err(|e| BuildError::Render {
+            output: output.to_owned(),
+            template,
+            source_file: source,
+            message: tera_message(&e),
+        })?;
+        Ok((text, deps))
+    }
+}
+
+fn taxonomy_template(tera: &tera::Tera, name: &str, kind: &str) -> String {
+    let specific = format!("{name}/{kind}.html");
+    if tera.get_template_names().any(|n| n == specific) {
+        specific
+    } else {
+        format!("taxonomy_{kind}.html")
+    }
+}
+
+/// Reads, parses and renders one page again (a page that did not change but
+/// whose output must be rendered, or one a template asked for).
+pub fn load_page(library: &Library, rel: &str) -> Result<(Page, Rendered), BuildError> {
+    let file = library.content_dir.join(rel);
+    let text = std::fs::read_to_string(&file).map_err(|e| BuildError::io(&file, e))?;
+    let page = content::parse_page(&library.config, rel, &file, &text)?;
+    let rendered = render_markdown(
+        &library.config,
+        &file,
+        &page.body,
+        page.body_line,
+        &page.permalink,
+        &|t| library.permalink(t).map(str::to_owned),
+    )?;
+    Ok((page, rendered))
+}
+
+/// `get_page`'s answer: the page with its content.
+pub fn full_page_value(library: &Library, rel: &str) -> Result<Value, BuildError> {
+    let entry = library
+        .entries
+        .get(rel)
+        .ok_or_else(|| BuildError::Content {
+            file: library.content_dir.join(rel),
+            line: 1,
+            message: "no such page".into(),
+        })?;
+    let (page, rendered) = load_page(library, rel)?;
+    let mut value = page_fields(
+        &library.config,
+        &page,
+        &rendered,
+        &library.ancestors(&entry.section),
+        &[],
+    );
+    let object = value.as_object_mut().expect("a page is an object");
+    object.insert("content".into(), Value::String(rendered.html));
+    object.insert(
+        "toc".into(),
+        serde_json::to_value(&rendered.toc).expect("toc"),
+    );
+    Ok(value)
+}
