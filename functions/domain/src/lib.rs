@@ -23,8 +23,8 @@ pub use lunar::{LunarDate, lunar_new_year};
 pub use procedure::{
     CatalogueImport, Channel, ChannelOption, Component, Currency, Fee, FeeKind, Fees, FormTemplate,
     FrontMatterError, ImportIssue, LayThuTuc, Level, Money, NameError, Named, NationalRecordError,
-    OnlineLevel, Procedure, ProcedureName, Publication, Rejection, RejectionReason, ServiceCase,
-    StepGroup, import_catalogue, parse_front_matter, to_front_matter,
+    OnlineLevel, Procedure, ProcedureName, ProcedurePage, Publication, Rejection, RejectionReason,
+    ServiceCase, StepGroup, import_catalogue,
 };
 pub use progress::{Actor, DossierProgress, Event, ProgressError};
 pub use status::{

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::Config;
@@ -133,6 +133,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
     let content_dir = root.join("content");
     let static_dir = root.join("static");
 
+    phase("listed", started);
     let files = list_content(&content_dir).map_err(|e| vec![e])?;
     let section_paths: Vec<&String> = files.keys().filter(|p| content::is_section(p)).collect();
     let global = {
@@ -160,9 +161,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         });
     let incremental = previous.is_some();
     let previous = previous.unwrap_or_default();
-    if !incremental {
-        clear_output(root, &options.output).map_err(|e| vec![e])?;
-    }
+    check_output(root, &options.output).map_err(|e| vec![e])?;
 
     // Sections are few: always read. Pages: only those that changed.
     let mut errors = Vec::new();
@@ -179,6 +178,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         .filter_map(|r| r.map_err(|e| errors.push(e)).ok())
         .collect();
 
+    phase("sections parsed", started);
     let mut kept: HashMap<String, Entry> = HashMap::new();
     let mut to_read: Vec<(&String, Stamp)> = Vec::new();
     for (rel, stamp) in files.iter().filter(|(p, _)| !content::is_section(p)) {
@@ -218,6 +218,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
             Err(e) => errors.push(e),
         }
     }
+    phase("pages parsed", started);
     let parsed_count = parsed.len() + sections.len();
 
     // Permalinks of everything, for `@/` links in Markdown.
@@ -322,6 +323,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         return Err(errors);
     }
 
+    phase("markdown rendered", started);
     let library = Arc::new(Library::new(
         config.clone(),
         content_dir.clone(),
@@ -344,6 +346,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         static_dir: &static_dir,
     };
 
+    phase("library built", started);
     let jobs = plan(&library, &tera);
     let decided: Vec<(Job, String, u64, Option<&OutputRecord>)> = jobs
         .into_par_iter()
@@ -354,6 +357,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
             (job, output, direct, old)
         })
         .collect();
+    phase("planned", started);
     let mut outputs: HashMap<String, OutputRecord> = HashMap::new();
     let mut to_render = Vec::new();
     for (job, output, direct, old) in decided {
@@ -367,7 +371,13 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
     let results: Vec<Result<(String, OutputRecord), BuildError>> = to_render
         .par_iter()
         .map(|(job, output, direct)| {
+            let timer = Instant::now();
             let (text, deps) = renderer.render(job, output)?;
+            if std::env::var_os("SITEGEN_TIMING").is_some()
+                && timer.elapsed() > Duration::from_millis(20)
+            {
+                eprintln!("slow: {output} {:.1?}", timer.elapsed());
+            }
             let file = options.output.join(output);
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
@@ -391,6 +401,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         return Err(errors);
     }
 
+    phase("rendered", started);
     let mut removed = 0;
     for gone in previous
         .outputs
@@ -405,6 +416,9 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         sync_static(&static_dir, &options.output, &previous.statics, &outputs)
             .map_err(|e| vec![e])?;
     removed += static_removed;
+    if !incremental {
+        removed += sweep_output(&options.output, &outputs, &statics).map_err(|e| vec![e])?;
+    }
 
     let report = Report {
         incremental,
@@ -430,8 +444,19 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         outputs,
         statics,
     };
+    phase("static copied", started);
     save_state(&options.state, &state).map_err(|e| vec![e])?;
-    Ok(report)
+    Ok(Report {
+        elapsed: started.elapsed(),
+        ..report
+    })
+}
+
+/// With `SITEGEN_TIMING` set, prints how long each phase took.
+fn phase(label: &str, started: Instant) {
+    if std::env::var_os("SITEGEN_TIMING").is_some() {
+        eprintln!("{:>8.1?} {label}", started.elapsed());
+    }
 }
 
 fn save_state(file: &Path, state: &State) -> Result<(), BuildError> {
@@ -504,20 +529,54 @@ fn check_unique_paths(
     }
 }
 
-/// Empties the output directory, refusing to touch anything that holds the site.
-fn clear_output(root: &Path, output: &Path) -> Result<(), BuildError> {
+/// Refuses an output directory that holds the site itself (a full build
+/// removes from it every file it did not write).
+fn check_output(root: &Path, output: &Path) -> Result<(), BuildError> {
     let root_abs = std::fs::canonicalize(root).map_err(|e| BuildError::io(root, e))?;
-    if output.exists() {
-        let out_abs = std::fs::canonicalize(output).map_err(|e| BuildError::io(output, e))?;
-        if root_abs.starts_with(&out_abs) {
-            return Err(BuildError::Io {
-                path: output.to_owned(),
-                source: std::io::Error::other("the output directory contains the site itself"),
-            });
-        }
-        std::fs::remove_dir_all(output).map_err(|e| BuildError::io(output, e))?;
+    std::fs::create_dir_all(output).map_err(|e| BuildError::io(output, e))?;
+    let out_abs = std::fs::canonicalize(output).map_err(|e| BuildError::io(output, e))?;
+    if root_abs.starts_with(&out_abs) {
+        return Err(BuildError::Io {
+            path: output.to_owned(),
+            source: std::io::Error::other("the output directory contains the site itself"),
+        });
     }
-    std::fs::create_dir_all(output).map_err(|e| BuildError::io(output, e))
+    Ok(())
+}
+
+/// After a full build: removes every file of the output directory that the
+/// build did not write, and the directories left empty. Overwriting in place
+/// instead of emptying the directory first keeps unchanged files' inodes and
+/// saves deleting and recreating thousands of directories.
+fn sweep_output(
+    output: &Path,
+    written: &HashMap<String, OutputRecord>,
+    statics: &HashMap<String, Stamp>,
+) -> Result<usize, BuildError> {
+    let mut removed = 0;
+    let mut dirs = Vec::new();
+    for item in walkdir::WalkDir::new(output).min_depth(1) {
+        let item = item.map_err(|e| BuildError::io(output, e.into()))?;
+        if item.file_type().is_dir() {
+            dirs.push(item.path().to_owned());
+            continue;
+        }
+        let rel = item
+            .path()
+            .strip_prefix(output)
+            .expect("walked under output")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !written.contains_key(&rel) && !statics.contains_key(&rel) {
+            std::fs::remove_file(item.path()).map_err(|e| BuildError::io(item.path(), e))?;
+            removed += 1;
+        }
+    }
+    // Deepest first, so that emptied parents go too; non-empty ones stay.
+    for dir in dirs.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
+    Ok(removed)
 }
 
 fn remove_output(dir: &Path, output: &str) -> bool {
@@ -793,6 +852,19 @@ impl Job {
     }
 }
 
+/// Where one pager sits among a list's pagers.
+struct Pagination<'a> {
+    /// The list's own path (`/thu-tuc/`).
+    base: &'a str,
+    paginate_path: &'a str,
+    by: usize,
+    /// 1-based.
+    pager: usize,
+    pagers: usize,
+    /// Items in the whole list.
+    total: usize,
+}
+
 struct Renderer<'a> {
     library: &'a Arc<Library>,
     tera: &'a tera::Tera,
@@ -964,12 +1036,26 @@ impl Renderer<'_> {
         )
     }
 
-    fn context(&self, path: &str) -> tera::Context {
-        let mut context = tera::Context::new();
-        context.insert("config", &self.config_value);
-        context.insert("current_path", path);
-        context.insert("current_url", &self.library.config.permalink(path));
-        context.insert("lang", &self.library.config.default_language);
+    /// The variables every page template gets. Contexts are built as JSON
+    /// maps and handed to Tera whole, so large lists are moved, not copied.
+    fn context(&self, path: &str) -> Map<String, Value> {
+        let mut context = Map::new();
+        context.insert("config".into(), self.config_value.clone());
+        context.insert("current_path".into(), Value::String(path.to_owned()));
+        context.insert(
+            "current_url".into(),
+            Value::String(self.library.config.permalink(path)),
+        );
+        context.insert(
+            "lang".into(),
+            Value::String(self.library.config.default_language.clone()),
+        );
+        context
+    }
+
+    fn bare_context(&self) -> Map<String, Value> {
+        let mut context = Map::new();
+        context.insert("config".into(), self.config_value.clone());
         context
     }
 
@@ -980,16 +1066,15 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn paginator(
-        &self,
-        base: &str,
-        paginate_path: &str,
-        by: usize,
-        pager: usize,
-        pagers: usize,
-        pages: &[String],
-        total: usize,
-    ) -> Value {
+    fn paginator(&self, at: Pagination<'_>, pages: &[String]) -> Value {
+        let Pagination {
+            base,
+            paginate_path,
+            by,
+            pager,
+            pagers,
+            total,
+        } = at;
         let link = |n: usize| {
             self.library
                 .config
@@ -1020,7 +1105,7 @@ impl Renderer<'_> {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(rel);
-                let (page, rendered) = match taken {
+                let (mut page, rendered) = match taken {
                     Some(p) => p,
                     None => load_page(lib, rel)?,
                 };
@@ -1032,15 +1117,16 @@ impl Renderer<'_> {
                         .unwrap_or_else(|| "page.html".to_owned())
                 });
                 let (lower, higher) = lib.neighbours(entry);
+                let extra = std::mem::take(&mut page.meta.extra);
                 let mut value = page_fields(
                     &lib.config,
                     &page,
                     &rendered,
                     &lib.ancestors(&entry.section),
-                    &[],
+                    extra,
                 );
                 let object = value.as_object_mut().expect("a page is an object");
-                object.insert("content".into(), Value::String(rendered.html.clone()));
+                object.insert("content".into(), Value::String(rendered.html));
                 object.insert(
                     "toc".into(),
                     serde_json::to_value(&rendered.toc).expect("toc"),
@@ -1054,7 +1140,7 @@ impl Renderer<'_> {
                     higher.map_or(Value::Null, |e| e.value().clone()),
                 );
                 let mut context = self.context(&entry.path);
-                context.insert("page", &value);
+                context.insert("page".into(), value);
                 // Links in the page's Markdown are inputs too.
                 links.extend(rendered.internal_links.iter().cloned().map(Dep::Permalink));
                 (template, context, page.file.clone())
@@ -1080,21 +1166,25 @@ impl Renderer<'_> {
                 let mut context = self.context(&path);
                 match paginate_by {
                     Some(by) => {
-                        context.insert("section", &lib.section_value(section, false));
+                        context.insert("section".into(), lib.section_value(section, false).into());
                         context.insert(
-                            "paginator",
-                            &self.paginator(
-                                &s.path,
-                                s.paginate_path(),
-                                *by,
-                                *pager,
-                                *pagers,
+                            "paginator".into(),
+                            self.paginator(
+                                Pagination {
+                                    base: &s.path,
+                                    paginate_path: s.paginate_path(),
+                                    by: *by,
+                                    pager: *pager,
+                                    pagers: *pagers,
+                                    total: lib.pages_of(section).len(),
+                                },
                                 pages,
-                                lib.pages_of(section).len(),
                             ),
                         );
                     }
-                    None => context.insert("section", &lib.section_value(section, true)),
+                    None => {
+                        context.insert("section".into(), lib.section_value(section, true).into());
+                    }
                 }
                 (template, context, s.file.clone())
             }
@@ -1102,13 +1192,16 @@ impl Renderer<'_> {
                 let taxonomy = &lib.taxonomies[*t];
                 let template = taxonomy_template(self.tera, &taxonomy.config.name, "list");
                 let mut context = self.context(&taxonomy.path);
-                context.insert("taxonomy", &taxonomy.config);
+                context.insert("taxonomy".into(), json!(taxonomy.config));
+                let with_pages = lib.config.term_list_pages();
                 let terms: Vec<Value> = taxonomy
                     .terms
                     .iter()
-                    .map(|term| lib.term_value(taxonomy, term, &term.pages))
+                    .map(|term| {
+                        lib.term_value(taxonomy, term, if with_pages { &term.pages } else { &[] })
+                    })
                     .collect();
-                context.insert("terms", &terms);
+                context.insert("terms".into(), Value::Array(terms));
                 (template, context, PathBuf::from("config.toml"))
             }
             Job::Term {
@@ -1124,28 +1217,29 @@ impl Renderer<'_> {
                 let template = taxonomy_template(self.tera, &taxonomy.config.name, "single");
                 let path = pager_path(&term.path, taxonomy.config.paginate_path(), *pager);
                 let mut context = self.context(&path);
-                context.insert("taxonomy", &taxonomy.config);
-                context.insert("term", &lib.term_value(taxonomy, term, pages));
+                context.insert("taxonomy".into(), json!(taxonomy.config));
+                context.insert("term".into(), lib.term_value(taxonomy, term, pages));
                 if let Some(by) = paginate_by {
                     context.insert(
-                        "paginator",
-                        &self.paginator(
-                            &term.path,
-                            taxonomy.config.paginate_path(),
-                            *by,
-                            *pager,
-                            *pagers,
+                        "paginator".into(),
+                        self.paginator(
+                            Pagination {
+                                base: &term.path,
+                                paginate_path: taxonomy.config.paginate_path(),
+                                by: *by,
+                                pager: *pager,
+                                pagers: *pagers,
+                                total: term.pages.len(),
+                            },
                             pages,
-                            term.pages.len(),
                         ),
                     );
                 }
                 (template, context, PathBuf::from("config.toml"))
             }
             Job::Alias { to, .. } => {
-                let mut context = tera::Context::new();
-                context.insert("config", &self.config_value);
-                context.insert("url", to);
+                let mut context = self.bare_context();
+                context.insert("url".into(), json!(to));
                 (
                     "internal/alias.html".to_owned(),
                     context,
@@ -1153,14 +1247,12 @@ impl Renderer<'_> {
                 )
             }
             Job::NotFound => {
-                let mut context = tera::Context::new();
-                context.insert("config", &self.config_value);
-                context.insert("lang", &lib.config.default_language);
+                let mut context = self.bare_context();
+                context.insert("lang".into(), json!(lib.config.default_language));
                 ("404.html".to_owned(), context, PathBuf::from("config.toml"))
             }
             Job::Robots => {
-                let mut context = tera::Context::new();
-                context.insert("config", &self.config_value);
+                let context = self.bare_context();
                 (
                     "robots.txt".to_owned(),
                     context,
@@ -1168,13 +1260,12 @@ impl Renderer<'_> {
                 )
             }
             Job::Sitemap { entries, .. } => {
-                let mut context = tera::Context::new();
-                context.insert("config", &self.config_value);
+                let mut context = self.bare_context();
                 let entries: Vec<Value> = entries
                     .iter()
                     .map(|(permalink, updated)| json!({"permalink": permalink, "updated": updated, "extra": null}))
                     .collect();
-                context.insert("entries", &entries);
+                context.insert("entries".into(), Value::Array(entries));
                 (
                     "sitemap.xml".to_owned(),
                     context,
@@ -1182,12 +1273,11 @@ impl Renderer<'_> {
                 )
             }
             Job::SitemapIndex { parts } => {
-                let mut context = tera::Context::new();
-                context.insert("config", &self.config_value);
+                let mut context = self.bare_context();
                 let sitemaps: Vec<String> = (1..=*parts)
                     .map(|n| lib.config.permalink(&format!("sitemap{n}.xml")))
                     .collect();
-                context.insert("sitemaps", &sitemaps);
+                context.insert("sitemaps".into(), json!(sitemaps));
                 (
                     "split_sitemap_index.xml".to_owned(),
                     context,
@@ -1195,6 +1285,8 @@ impl Renderer<'_> {
                 )
             }
         };
+        let context = tera::Context::from_value(Value::Object(context))
+            .expect("a JSON object is a Tera context");
         let (result, mut deps) = templates::recording(|| self.tera.render(&template, &context));
         deps.extend(links);
         deps.sort();
@@ -1246,12 +1338,13 @@ pub fn full_page_value(library: &Library, rel: &str) -> Result<Value, BuildError
             message: "no such page".into(),
         })?;
     let (page, rendered) = load_page(library, rel)?;
+    let extra = page.meta.extra.clone();
     let mut value = page_fields(
         &library.config,
         &page,
         &rendered,
         &library.ancestors(&entry.section),
-        &[],
+        extra,
     );
     let object = value.as_object_mut().expect("a page is an object");
     object.insert("content".into(), Value::String(rendered.html));

@@ -159,6 +159,18 @@ impl Config {
             })
             .unwrap_or_default()
     }
+
+    /// `[extra.builder] term_list_pages = false` leaves the page entries out
+    /// of the terms a taxonomy's list page gets (`terms[].page_count` stays):
+    /// with tens of thousands of pages, copying every entry into each list
+    /// page costs more than the rest of the build.
+    pub fn term_list_pages(&self) -> bool {
+        self.extra
+            .get("builder")
+            .and_then(|b| b.get("term_list_pages"))
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true)
+    }
 }
 
 #[cfg(test)]

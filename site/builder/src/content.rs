@@ -19,6 +19,19 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
+/// Where the line that is exactly `+++` (as Zola requires of the closing
+/// delimiter) starts; lines that merely begin with `+++` are content.
+pub fn closing_line(text: &str) -> Option<usize> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
+}
+
 pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     let text = text.trim_start_matches('\u{feff}');
     let rest = text
@@ -28,16 +41,12 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
             1,
             "the file must start with a `+++` line opening its TOML front matter".to_owned(),
         ))?;
-    let end = rest
-        .match_indices("+++")
-        .find(|(at, _)| *at == 0 || rest[..*at].ends_with('\n'))
-        .map(|(at, _)| at)
-        .ok_or((
-            line_of(text, text.len()),
-            "the front matter is not closed by a `+++` line".to_owned(),
-        ))?;
+    let end = closing_line(rest).ok_or((
+        line_of(text, text.len()),
+        "the front matter is not closed by a `+++` line".to_owned(),
+    ))?;
     let front_matter = &rest[..end];
-    let after = &rest[end + 3..];
+    let after = rest[end + 3..].trim_start_matches([' ', '\t']);
     let body = after
         .strip_prefix("\r\n")
         .or_else(|| after.strip_prefix('\n'))
@@ -86,8 +95,9 @@ pub struct PageFrontMatter {
     pub render: bool,
     #[serde(default)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Read straight into JSON, the form templates get it in.
     #[serde(default)]
-    pub extra: toml::Table,
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Zola's section front matter.
@@ -139,6 +149,25 @@ pub enum SortBy {
 
 fn yes() -> bool {
     true
+}
+
+/// TOML dates read into JSON arrive as `{"$__toml_private_datetime": "…"}`;
+/// templates get the text, as in Zola.
+fn plain_datetimes(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if map.len() == 1
+                && let Some(Value::String(text)) = map.get("$__toml_private_datetime")
+            {
+                *value = Value::String(text.clone());
+                return;
+            }
+            map.values_mut().for_each(plain_datetimes);
+        }
+        Value::Array(items) => items.iter_mut().for_each(plain_datetimes),
+        _ => {}
+    }
 }
 
 /// A date as Zola hands it to templates: `2026-07-01` or an RFC 3339 time.
@@ -258,7 +287,10 @@ pub fn parse_page(
         line,
         message,
     })?;
-    let meta: PageFrontMatter = parse_toml(file, &split)?;
+    let mut meta: PageFrontMatter = parse_toml(file, &split)?;
+    for value in meta.extra.values_mut() {
+        plain_datetimes(value);
+    }
     let fail = |message: String| BuildError::Content {
         file: file.to_owned(),
         line: split.front_matter_line,
@@ -399,6 +431,32 @@ mod tests {
         assert!(
             err.starts_with("content/a.md:2:") && err.contains("titel"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn only_a_line_of_its_own_closes_the_front_matter() {
+        let text =
+            "+++\ntitle = \"x\"\n[extra]\nnote = \"\"\"\n+++ Vốn điều lệ\n\"\"\"\n+++  \nBody\n";
+        let split = split(text).unwrap();
+        assert!(split.front_matter.contains("+++ Vốn điều lệ"));
+        assert_eq!(split.body, "Body\n");
+        assert_eq!(split.body_line, 8);
+    }
+
+    #[test]
+    fn dates_in_extra_reach_templates_as_text() {
+        let page = parse_page(
+            &config(),
+            "a.md",
+            Path::new("x"),
+            "+++\n[extra]\nopens = 2026-07-01\nlist = [{ at = 2026-07-01T08:00:00+07:00 }]\n+++\n",
+        )
+        .unwrap();
+        assert_eq!(page.meta.extra["opens"], "2026-07-01");
+        assert_eq!(
+            page.meta.extra["list"][0]["at"],
+            "2026-07-01T08:00:00+07:00"
         );
     }
 

@@ -13,8 +13,10 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod import;
 pub mod library;
 pub mod markdown;
+pub mod synth;
 pub mod templates;
 
 pub use build::{Options, Report, build};

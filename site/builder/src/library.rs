@@ -35,8 +35,8 @@ pub struct Entry {
     pub aliases: Vec<String>,
     /// Digest of the file's bytes.
     pub file_digest: u64,
-    /// The listing entry as JSON text, and its digest.
-    pub listing: String,
+    /// The listing entry as JSON text (kept raw in the build state), and its digest.
+    pub listing: Box<serde_json::value::RawValue>,
     pub listing_digest: u64,
     #[serde(skip)]
     value: OnceLock<Value>,
@@ -54,8 +54,16 @@ impl Entry {
         ancestors: &[String],
         file_digest: u64,
     ) -> Self {
-        let value = page_fields(config, page, rendered, ancestors, &config.listing_omits());
-        let listing = value.to_string();
+        let omit = config.listing_omits();
+        let extra: serde_json::Map<String, Value> = page
+            .meta
+            .extra
+            .iter()
+            .filter(|(k, _)| !omit.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let value = page_fields(config, page, rendered, ancestors, extra);
+        let listing = serde_json::value::to_raw_value(&value).expect("a listing entry serialises");
         Entry {
             relative_path: page.relative_path.clone(),
             section: page.section.clone(),
@@ -71,7 +79,7 @@ impl Entry {
             render: page.meta.render,
             aliases: page.meta.aliases.clone(),
             file_digest,
-            listing_digest: digest(listing.as_bytes()),
+            listing_digest: digest(listing.get().as_bytes()),
             listing,
             value: OnceLock::from(value),
         }
@@ -80,28 +88,20 @@ impl Entry {
     /// The listing entry for templates.
     pub fn value(&self) -> &Value {
         self.value.get_or_init(|| {
-            serde_json::from_str(&self.listing).expect("listing entries are written as JSON")
+            serde_json::from_str(self.listing.get()).expect("listing entries are written as JSON")
         })
     }
 }
 
 /// The fields Zola gives a page in templates, except those that only the
-/// page itself gets (`content`, `toc`, `lower`, `higher`), without the `extra`
-/// keys in `omit`.
+/// page itself gets (`content`, `toc`, `lower`, `higher`), with `extra`.
 pub fn page_fields(
     config: &Config,
     page: &Page,
     rendered: &Rendered,
     ancestors: &[String],
-    omit: &[String],
+    extra: serde_json::Map<String, Value>,
 ) -> Value {
-    let extra: serde_json::Map<String, Value> = page
-        .meta
-        .extra
-        .iter()
-        .filter(|(k, _)| !omit.contains(k))
-        .map(|(k, v)| (k.clone(), toml_to_json(v)))
-        .collect();
     let date = page.meta.date.as_ref().and_then(date_string);
     let (year, month, day) = date
         .as_deref()
@@ -193,6 +193,8 @@ pub struct Library {
     pub section_pages: HashMap<String, Vec<String>>,
     pub subsections: HashMap<String, Vec<String>>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Each page's index in its own section's order.
+    positions: HashMap<String, usize>,
 }
 
 impl Library {
@@ -234,6 +236,31 @@ impl Library {
                 .map_or(SortBy::None, |d| d.section.meta.sort_by);
             sort_pages(pages, &entries, sort_by);
         }
+        let positions = entries
+            .values()
+            .filter_map(|e| {
+                let pages = section_pages.get(&e.section)?;
+                Some((e.relative_path.clone(), 0, pages))
+            })
+            .collect::<Vec<_>>();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for pages in section_pages.values() {
+            for (i, p) in pages.iter().enumerate() {
+                index.entry(p.clone()).or_insert(i);
+            }
+        }
+        let positions: HashMap<String, usize> = positions
+            .into_iter()
+            .filter_map(|(rel, _, pages)| {
+                // A transparent section lists the page twice: keep its own section's index.
+                let i = *index.get(&rel)?;
+                if pages.get(i) == Some(&rel) {
+                    Some((rel, i))
+                } else {
+                    pages.iter().position(|p| *p == rel).map(|i| (rel, i))
+                }
+            })
+            .collect();
         let taxonomies = config
             .taxonomies
             .iter()
@@ -247,6 +274,7 @@ impl Library {
             section_pages,
             subsections,
             taxonomies,
+            positions,
         }
     }
 
@@ -294,7 +322,7 @@ impl Library {
             return (None, None);
         }
         let pages = self.pages_of(&page.section);
-        let Some(at) = pages.iter().position(|p| *p == page.relative_path) else {
+        let Some(&at) = self.positions.get(&page.relative_path) else {
             return (None, None);
         };
         let before = at.checked_sub(1).and_then(|i| self.entries.get(&pages[i]));

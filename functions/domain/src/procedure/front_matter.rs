@@ -14,6 +14,8 @@
 //! Guidance in Markdown.
 //! ```
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::Procedure;
@@ -30,12 +32,28 @@ pub enum FrontMatterError {
     TitleMismatch { title: String, name: String },
 }
 
+/// A procedure page: the procedure and the Zola page keys written with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcedurePage {
+    pub procedure: Procedure,
+    pub description: Option<String>,
+    /// Last change, `YYYY-MM-DD` (the sitemap's `lastmod`).
+    pub updated: Option<String>,
+    /// Zola taxonomies, by taxonomy name.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// The editors' Markdown below the front matter.
+    pub body: String,
+}
+
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Page {
     title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    updated: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    taxonomies: BTreeMap<String, Vec<String>>,
     extra: Extra,
 }
 
@@ -44,44 +62,70 @@ struct Extra {
     procedure: Procedure,
 }
 
-/// Reads a procedure page: the procedure, its description and the Markdown body.
-pub fn parse_front_matter(
-    page: &str,
-) -> Result<(Procedure, Option<String>, &str), FrontMatterError> {
-    let rest = page
-        .trim_start_matches('\u{feff}')
-        .strip_prefix("+++")
-        .and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
-        .ok_or(FrontMatterError::MissingFrontMatter)?;
-    let end = rest
-        .match_indices("+++")
-        .find(|(at, _)| *at == 0 || rest[..*at].ends_with('\n'))
-        .map(|(at, _)| at)
-        .ok_or(FrontMatterError::Unclosed)?;
-    let body = rest[end + 3..].trim_start_matches(['\r', '\n']);
-    let page: Page =
-        toml::from_str(&rest[..end]).map_err(|e| FrontMatterError::Toml(e.to_string()))?;
-    let procedure = page.extra.procedure;
-    if page.title.trim() != procedure.name.as_str() {
-        return Err(FrontMatterError::TitleMismatch {
-            title: page.title,
-            name: procedure.name.to_string(),
-        });
+impl ProcedurePage {
+    pub fn new(procedure: Procedure) -> Self {
+        Self {
+            procedure,
+            description: None,
+            updated: None,
+            taxonomies: BTreeMap::new(),
+            body: String::new(),
+        }
     }
-    Ok((procedure, page.description, body))
-}
 
-/// Writes a procedure page with `body` as its Markdown.
-pub fn to_front_matter(procedure: &Procedure, description: Option<&str>, body: &str) -> String {
-    let page = Page {
-        title: procedure.name.to_string(),
-        description: description.map(str::to_owned),
-        extra: Extra {
-            procedure: procedure.clone(),
-        },
-    };
-    let toml = toml::to_string(&page).expect("a procedure always serialises to TOML");
-    format!("+++\n{toml}+++\n{body}")
+    /// Reads a procedure page. Other Zola keys (`weight`, `aliases`…) are
+    /// the site builder's to check and are ignored here.
+    pub fn parse(page: &str) -> Result<Self, FrontMatterError> {
+        let rest = page
+            .trim_start_matches('\u{feff}')
+            .strip_prefix("+++")
+            .and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
+            .ok_or(FrontMatterError::MissingFrontMatter)?;
+        // The closing delimiter is a line of its own: procedure texts have
+        // lines that begin with `+++` (third-level list items).
+        let mut end = None;
+        let mut at = 0;
+        for line in rest.split_inclusive('\n') {
+            if line.trim_end() == "+++" {
+                end = Some(at);
+                break;
+            }
+            at += line.len();
+        }
+        let end = end.ok_or(FrontMatterError::Unclosed)?;
+        let body = rest[end + 3..].trim_start_matches(['\r', '\n']);
+        let page: Page =
+            toml::from_str(&rest[..end]).map_err(|e| FrontMatterError::Toml(e.to_string()))?;
+        let procedure = page.extra.procedure;
+        if page.title.trim() != procedure.name.as_str() {
+            return Err(FrontMatterError::TitleMismatch {
+                title: page.title,
+                name: procedure.name.to_string(),
+            });
+        }
+        Ok(Self {
+            procedure,
+            description: page.description,
+            updated: page.updated,
+            taxonomies: page.taxonomies,
+            body: body.to_owned(),
+        })
+    }
+
+    /// The page as Markdown with TOML front matter.
+    pub fn to_markdown(&self) -> String {
+        let page = Page {
+            title: self.procedure.name.to_string(),
+            description: self.description.clone(),
+            updated: self.updated.clone(),
+            taxonomies: self.taxonomies.clone(),
+            extra: Extra {
+                procedure: self.procedure.clone(),
+            },
+        };
+        let toml = toml::to_string(&page).expect("a procedure always serialises to TOML");
+        format!("+++\n{toml}+++\n{}", self.body)
+    }
 }
 
 #[cfg(test)]
@@ -136,19 +180,22 @@ mod tests {
 
     #[test]
     fn a_procedure_page_round_trips() {
-        let page = to_front_matter(
-            &sample(),
-            Some("Đăng ký khai sinh cho trẻ em"),
-            "## Hướng dẫn\n",
+        let mut page = ProcedurePage::new(sample());
+        page.description = Some("Đăng ký khai sinh cho trẻ em".into());
+        page.updated = Some("2026-07-18".into());
+        page.taxonomies
+            .insert("linh-vuc".into(), vec!["Hộ tịch".into()]);
+        page.body = "## Hướng dẫn\n".into();
+        let text = page.to_markdown();
+        assert!(
+            text.starts_with("+++\ntitle = \"Thủ tục đăng ký khai sinh\"\n"),
+            "{text}"
         );
         assert!(
-            page.starts_with("+++\ntitle = \"Thủ tục đăng ký khai sinh\"\n"),
-            "{page}"
+            text.contains("[taxonomies]\nlinh-vuc = [\"Hộ tịch\"]\n"),
+            "{text}"
         );
-        let (procedure, description, body) = parse_front_matter(&page).unwrap();
-        assert_eq!(procedure, sample());
-        assert_eq!(description.as_deref(), Some("Đăng ký khai sinh cho trẻ em"));
-        assert_eq!(body, "## Hướng dẫn\n");
+        assert_eq!(ProcedurePage::parse(&text).unwrap(), page);
     }
 
     #[test]
@@ -167,28 +214,31 @@ resolution_time = { amount = 3, unit = "working_days" }
 fees = { status = "free" }
 +++
 Body"#;
-        let (p, _, body) = parse_front_matter(page).unwrap();
+        let page = ProcedurePage::parse(page).unwrap();
         assert_eq!(
-            p.resolution_time(Channel::Online).unwrap().to_string(),
+            page.procedure
+                .resolution_time(Channel::Online)
+                .unwrap()
+                .to_string(),
             "3 ngày làm việc"
         );
-        assert_eq!(body, "Body");
+        assert_eq!(page.body, "Body");
     }
 
     #[test]
     fn bad_pages_say_what_is_wrong() {
         assert_eq!(
-            parse_front_matter("# no front matter").unwrap_err(),
+            ProcedurePage::parse("# no front matter").unwrap_err(),
             FrontMatterError::MissingFrontMatter
         );
         assert_eq!(
-            parse_front_matter("+++\ntitle = \"x\"\n").unwrap_err(),
+            ProcedurePage::parse("+++\ntitle = \"x\"\n").unwrap_err(),
             FrontMatterError::Unclosed
         );
         let wrong_code =
             "+++\ntitle = \"A\"\n[extra.procedure]\ncode = \"1.23\"\nname = \"A\"\n+++\n";
         assert!(
-            parse_front_matter(wrong_code)
+            ProcedurePage::parse(wrong_code)
                 .unwrap_err()
                 .to_string()
                 .contains("exactly 6 digits")
@@ -196,7 +246,7 @@ Body"#;
         let mismatch =
             "+++\ntitle = \"A\"\n[extra.procedure]\ncode = \"1.000001\"\nname = \"B\"\n+++\n";
         assert!(matches!(
-            parse_front_matter(mismatch),
+            ProcedurePage::parse(mismatch),
             Err(FrontMatterError::TitleMismatch { .. })
         ));
     }

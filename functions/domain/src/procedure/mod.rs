@@ -18,7 +18,7 @@ use crate::codes::ProcedureCode;
 use crate::deadline::ResolutionTime;
 
 pub use catalogue::{CatalogueImport, ImportIssue, Rejection, RejectionReason, import_catalogue};
-pub use front_matter::{FrontMatterError, parse_front_matter, to_front_matter};
+pub use front_matter::{FrontMatterError, ProcedurePage};
 pub use national::{LayThuTuc, NationalRecordError};
 
 /// A procedure's name: trimmed, non-empty, one line, at most 2,000
