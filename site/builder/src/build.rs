@@ -27,7 +27,7 @@ use crate::markdown::{self, Rendered};
 use crate::templates::{self, Dep};
 
 /// Bumped whenever the state's shape or the meaning of a digest changes.
-const STATE_VERSION: u32 = 1;
+const STATE_VERSION: u32 = 2;
 
 /// Zola splits sitemaps past this many entries.
 const SITEMAP_LIMIT: usize = 30_000;
@@ -50,7 +50,7 @@ impl Options {
         let root = root.into();
         Options {
             output: root.join("public"),
-            state: root.join(".sitegen").join("state.json"),
+            state: root.join(".sitegen").join("state"),
             root,
             full: false,
             base_url: None,
@@ -99,6 +99,8 @@ struct OutputRecord {
     deps: Vec<Dep>,
 }
 
+/// What a build leaves for the next one. Each distinct dependency is stored
+/// once; outputs refer to them by index (most pages read the same few).
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct State {
     version: u32,
@@ -106,13 +108,64 @@ struct State {
     global: u64,
     stamps: HashMap<String, Stamp>,
     entries: HashMap<String, Entry>,
-    outputs: HashMap<String, OutputRecord>,
+    deps: Vec<Dep>,
+    outputs: HashMap<String, StoredOutput>,
     statics: HashMap<String, Stamp>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredOutput {
+    digest: u64,
+    deps: Vec<u32>,
+}
+
+impl State {
+    fn output(&self, path: &str) -> Option<OutputRecord> {
+        self.outputs.get(path).map(|o| OutputRecord {
+            digest: o.digest,
+            deps: o
+                .deps
+                .iter()
+                .map(|&i| self.deps[i as usize].clone())
+                .collect(),
+        })
+    }
+}
+
+/// Interns the outputs' dependencies for storage.
+fn store_outputs(
+    outputs: HashMap<String, OutputRecord>,
+) -> (Vec<Dep>, HashMap<String, StoredOutput>) {
+    let mut table: Vec<Dep> = Vec::new();
+    let mut index: HashMap<Dep, u32> = HashMap::new();
+    let stored = outputs
+        .into_iter()
+        .map(|(path, record)| {
+            let deps = record
+                .deps
+                .into_iter()
+                .map(|dep| {
+                    *index.entry(dep).or_insert_with_key(|dep| {
+                        table.push(dep.clone());
+                        (table.len() - 1) as u32
+                    })
+                })
+                .collect();
+            (
+                path,
+                StoredOutput {
+                    digest: record.digest,
+                    deps,
+                },
+            )
+        })
+        .collect();
+    (table, stored)
+}
+
 fn load_state(file: &Path) -> Option<State> {
-    let text = std::fs::read(file).ok()?;
-    serde_json::from_slice(&text).ok()
+    let bytes = std::fs::read(file).ok()?;
+    postcard::from_bytes(&bytes).ok()
 }
 
 /// Builds the site; on failure, every error found (files and lines).
@@ -159,8 +212,9 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
                 && s.output == options.output
                 && options.output.join("index.html").is_file()
         });
+    phase("state loaded", started);
     let incremental = previous.is_some();
-    let previous = previous.unwrap_or_default();
+    let mut previous = previous.unwrap_or_default();
     check_output(root, &options.output).map_err(|e| vec![e])?;
 
     // Sections are few: always read. Pages: only those that changed.
@@ -179,14 +233,16 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         .collect();
 
     phase("sections parsed", started);
-    let mut kept: HashMap<String, Entry> = HashMap::new();
+    // Entries of unchanged files move over from the previous state.
+    let mut kept: HashMap<String, Entry> = HashMap::with_capacity(files.len());
     let mut to_read: Vec<(&String, Stamp)> = Vec::new();
     for (rel, stamp) in files.iter().filter(|(p, _)| !content::is_section(p)) {
-        match previous.entries.get(rel) {
-            Some(entry) if previous.stamps.get(rel) == Some(stamp) => {
-                kept.insert(rel.clone(), entry.clone());
-            }
-            _ => to_read.push((rel, *stamp)),
+        if previous.stamps.get(rel) == Some(stamp)
+            && let Some(entry) = previous.entries.remove(rel)
+        {
+            kept.insert(rel.clone(), entry);
+        } else {
+            to_read.push((rel, *stamp));
         }
     }
     let read: Vec<Result<Option<(Page, u64)>, BuildError>> = to_read
@@ -213,13 +269,18 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         match result {
             Ok(Some(page)) => parsed.push(page),
             Ok(None) => {
-                kept.insert((*rel).clone(), previous.entries[rel.as_str()].clone());
+                let entry = previous
+                    .entries
+                    .remove(rel.as_str())
+                    .expect("an unchanged file has its entry");
+                kept.insert((*rel).clone(), entry);
             }
             Err(e) => errors.push(e),
         }
     }
     phase("pages parsed", started);
-    let parsed_count = parsed.len() + sections.len();
+    let sections_count = sections.len();
+    let parsed_count = parsed.len() + sections_count;
 
     // Permalinks of everything, for `@/` links in Markdown.
     let mut permalinks: HashMap<String, String> = kept
@@ -348,12 +409,12 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
 
     phase("library built", started);
     let jobs = plan(&library, &tera);
-    let decided: Vec<(Job, String, u64, Option<&OutputRecord>)> = jobs
+    let decided: Vec<(Job, String, u64, Option<OutputRecord>)> = jobs
         .into_par_iter()
         .map(|job| {
             let output = job.output(&library);
             let direct = renderer.direct_digest(&job);
-            let old = previous.outputs.get(&output);
+            let old = previous.output(&output);
             (job, output, direct, old)
         })
         .collect();
@@ -363,7 +424,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
     for (job, output, direct, old) in decided {
         match old {
             Some(old) if renderer.digest(global, direct, &old.deps) == old.digest => {
-                outputs.insert(output, old.clone());
+                outputs.insert(output, old);
             }
             _ => to_render.push((job, output, direct)),
         }
@@ -430,6 +491,19 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         static_copied,
         elapsed: started.elapsed(),
     };
+    let unchanged = incremental
+        && report.parsed == sections_count
+        && report.rendered == 0
+        && report.removed == 0
+        && report.static_copied == 0
+        && files.len() == previous.stamps.len() + sections_count;
+    if unchanged {
+        return Ok(Report {
+            elapsed: started.elapsed(),
+            ..report
+        });
+    }
+    let (deps, outputs) = store_outputs(outputs);
     let state = State {
         version: STATE_VERSION,
         output: options.output.clone(),
@@ -441,6 +515,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         entries: Arc::try_unwrap(library)
             .map(|l| l.entries)
             .unwrap_or_else(|l| l.entries.clone()),
+        deps,
         outputs,
         statics,
     };
@@ -464,7 +539,7 @@ fn save_state(file: &Path, state: &State) -> Result<(), BuildError> {
         std::fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
     }
     let temporary = file.with_extension("tmp");
-    let bytes = serde_json::to_vec(state).expect("the build state serialises");
+    let bytes = postcard::to_stdvec(state).expect("the build state serialises");
     std::fs::write(&temporary, bytes).map_err(|e| BuildError::io(&temporary, e))?;
     std::fs::rename(&temporary, file).map_err(|e| BuildError::io(file, e))
 }

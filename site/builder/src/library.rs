@@ -35,8 +35,10 @@ pub struct Entry {
     pub aliases: Vec<String>,
     /// Digest of the file's bytes.
     pub file_digest: u64,
-    /// The listing entry as JSON text (kept raw in the build state), and its digest.
-    pub listing: Box<serde_json::value::RawValue>,
+    /// The listing entry as JSON text, and its digest.
+    pub listing: String,
+    /// What `sort_by = "title"` orders by: the title without diacritics.
+    pub title_key: String,
     pub listing_digest: u64,
     #[serde(skip)]
     value: OnceLock<Value>,
@@ -63,7 +65,7 @@ impl Entry {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let value = page_fields(config, page, rendered, ancestors, extra);
-        let listing = serde_json::value::to_raw_value(&value).expect("a listing entry serialises");
+        let listing = value.to_string();
         Entry {
             relative_path: page.relative_path.clone(),
             section: page.section.clone(),
@@ -79,7 +81,8 @@ impl Entry {
             render: page.meta.render,
             aliases: page.meta.aliases.clone(),
             file_digest,
-            listing_digest: digest(listing.get().as_bytes()),
+            listing_digest: digest(listing.as_bytes()),
+            title_key: slug::slugify(page.meta.title.as_deref().unwrap_or_default()),
             listing,
             value: OnceLock::from(value),
         }
@@ -88,7 +91,7 @@ impl Entry {
     /// The listing entry for templates.
     pub fn value(&self) -> &Value {
         self.value.get_or_init(|| {
-            serde_json::from_str(self.listing.get()).expect("listing entries are written as JSON")
+            serde_json::from_str(&self.listing).expect("listing entries are written as JSON")
         })
     }
 }
@@ -261,10 +264,12 @@ impl Library {
                 }
             })
             .collect();
+        let mut by_title_order: Vec<&Entry> = entries.values().filter(|e| !e.draft).collect();
+        by_title_order.sort_by(|a, b| by_title(a, b));
         let taxonomies = config
             .taxonomies
             .iter()
-            .map(|tc| build_taxonomy(&config, tc, &entries))
+            .map(|tc| build_taxonomy(&config, tc, &by_title_order))
             .collect();
         Library {
             config,
@@ -404,9 +409,12 @@ impl Library {
     }
 }
 
-fn title_key(entry: &Entry) -> (String, String) {
-    let title = entry.title.clone().unwrap_or_default();
-    (slug::slugify(&title), title)
+/// Title order: letters without diacritics first, then the exact title.
+fn by_title(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    a.title_key
+        .cmp(&b.title_key)
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.relative_path.cmp(&b.relative_path))
 }
 
 fn sort_pages(pages: &mut Vec<String>, entries: &HashMap<String, Entry>, sort_by: SortBy) {
@@ -427,7 +435,7 @@ fn sort_pages(pages: &mut Vec<String>, entries: &HashMap<String, Entry>, sort_by
             key(&entries[b]).cmp(&key(&entries[a]))
         }),
         SortBy::Weight => sortable.sort_by_key(|p| entries[p].weight),
-        SortBy::Title => sortable.sort_by_cached_key(|p| title_key(&entries[p])),
+        SortBy::Title => sortable.sort_by(|a, b| by_title(&entries[a], &entries[b])),
         SortBy::TitleBytes => sortable.sort_by(|a, b| entries[a].title.cmp(&entries[b].title)),
         SortBy::Slug => sortable.sort_by(|a, b| entries[a].slug.cmp(&entries[b].slug)),
         SortBy::None => {}
@@ -436,20 +444,18 @@ fn sort_pages(pages: &mut Vec<String>, entries: &HashMap<String, Entry>, sort_by
     *pages = sortable;
 }
 
-fn build_taxonomy(
-    config: &Config,
-    tc: &TaxonomyConfig,
-    entries: &HashMap<String, Entry>,
-) -> Taxonomy {
+fn build_taxonomy(config: &Config, tc: &TaxonomyConfig, by_title_order: &[&Entry]) -> Taxonomy {
     let slug = tc.slug();
     let path = format!("/{slug}/");
     let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-    let mut listed: Vec<&Entry> = entries.values().filter(|e| !e.draft).collect();
-    listed.sort_by_cached_key(|e| (title_key(e), e.relative_path.clone()));
-    for entry in listed {
+    let mut slugs: HashMap<&str, String> = HashMap::new();
+    for entry in by_title_order {
         let mut seen: Vec<String> = Vec::new();
         for name in entry.taxonomies.get(&tc.name).into_iter().flatten() {
-            let term_slug = slug::slugify(name);
+            let term_slug = slugs
+                .entry(name.as_str())
+                .or_insert_with(|| slug::slugify(name))
+                .clone();
             if seen.contains(&term_slug) {
                 continue;
             }

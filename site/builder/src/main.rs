@@ -26,7 +26,7 @@ enum Command {
         /// Defaults to `<root>/public`.
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Defaults to `<root>/.sitegen/state.json`.
+        /// Defaults to `<root>/.sitegen/state`.
         #[arg(long)]
         state: Option<PathBuf>,
         /// Render everything, ignoring the previous build.
