@@ -274,7 +274,7 @@ fn every_procedure_is_within_three_clicks_of_the_home_page() {
 fn the_sitemap_lists_every_page_and_robots_points_to_it() {
     let site = &*SITE;
     let sitemap = std::fs::read_to_string(site.public.join("sitemap.xml")).unwrap();
-    for path in pages.keys().filter(|p| p.ends_with('/')) {
+    for path in site.texts.keys().filter(|p| p.ends_with('/')) {
         assert!(
             sitemap.contains(&format!("<loc>{BASE}{path}</loc>")),
             "{path} not in sitemap"
