@@ -27,6 +27,8 @@ pub fn submission_routes() -> Router<AppState> {
         .route("/api/uploads", post(create_upload))
         .route("/api/dossiers", post(submit))
         .route("/api/dossiers/{code}/supplement", post(supplement))
+        .route("/api/procedures/{code}", get(crate::portal::procedure_form))
+        .route("/api/auth/config", get(crate::portal::sign_in_config))
 }
 
 pub fn tracking_routes() -> Router<AppState> {
@@ -34,6 +36,11 @@ pub fn tracking_routes() -> Router<AppState> {
         .route("/api/dossiers/{code}", get(track))
         .route("/api/dossiers/{code}/files/{file_id}", get(download))
         .route("/api/my/dossiers", get(my_dossiers))
+        .route(
+            "/api/dossiers/{code}/qr.svg",
+            get(crate::portal::dossier_qr),
+        )
+        .route("/api/tra-cuu", get(crate::portal::track_page))
 }
 
 /// Header carrying the tracking secret, so it stays out of URLs and logs.
@@ -334,7 +341,7 @@ fn may_read(record: &DossierRecord, caller: Option<&Caller>, secret: Option<&str
     by_secret || by_account
 }
 
-async fn load_readable(
+pub(crate) async fn load_readable(
     app: &AppState,
     code: &str,
     caller: Option<&Caller>,
@@ -350,7 +357,7 @@ async fn load_readable(
     Ok((record, progress))
 }
 
-fn track_view(
+pub(crate) fn track_view(
     app: &AppState,
     record: &DossierRecord,
     progress: &DossierProgress,

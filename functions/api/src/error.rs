@@ -23,6 +23,8 @@ pub enum ApiError {
     },
     #[error("unknown procedure")]
     UnknownProcedure,
+    #[error("no identity provider is configured")]
+    SignInNotConfigured,
     #[error("procedure not offered online")]
     NotOnline,
     #[error("missing component {index}: {name}")]
@@ -95,6 +97,7 @@ impl ApiError {
             ),
             Invalid { field, message_vi, .. } => (S::UNPROCESSABLE_ENTITY, "DU_LIEU_KHONG_HOP_LE", message_vi.clone(), Some(field.clone())),
             UnknownProcedure => (S::NOT_FOUND, "THU_TUC_KHONG_TON_TAI", "Không tìm thấy thủ tục hành chính này.".into(), Some("procedure_code".into())),
+            SignInNotConfigured => (S::NOT_FOUND, "CHUA_CAU_HINH_DANG_NHAP", "Cổng chưa được cấu hình đăng nhập. Vui lòng nộp hồ sơ trực tiếp hoặc thử lại sau.".into(), None),
             NotOnline => (
                 S::UNPROCESSABLE_ENTITY,
                 "THU_TUC_KHONG_NOP_TRUC_TUYEN",

@@ -8,12 +8,14 @@ mod citizen;
 pub mod dev_issuer;
 mod error;
 mod openapi;
+mod portal;
 mod state;
 mod views;
 
 pub use auth::{AuthSettings, Authenticator, Caller, Claims};
 pub use error::ApiError;
 pub use openapi::openapi_json;
+pub use portal::SignInView;
 pub use state::{AppState, Clock};
 
 use axum::Router;

@@ -19,6 +19,9 @@ pub struct AppState {
     pub agency: AgencyCode,
     /// Where the citizen site is served, for tracking links (no trailing slash).
     pub public_url: String,
+    /// Where the site sends citizens to sign in; `None` where no identity
+    /// provider is configured (the site then says sign-in is unavailable).
+    pub sign_in: Option<crate::SignInView>,
     pub clock: Clock,
 }
 
@@ -45,6 +48,7 @@ impl AppState {
                 .ok_or("DVC_PUBLIC_URL is not set")?
                 .trim_end_matches('/')
                 .to_owned(),
+            sign_in: sign_in_from_env(),
             clock: Self::system_clock(),
         };
         state.store.warm_up().await;
@@ -55,4 +59,17 @@ impl AppState {
     pub fn system_clock() -> Clock {
         Arc::new(|| (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc())
     }
+}
+
+/// `DVC_OIDC_AUTHORIZE_URL`, `DVC_OIDC_TOKEN_URL`, `DVC_OIDC_CLIENT_ID` and
+/// optionally `DVC_OIDC_SCOPE` (default `openid`): the public client the site
+/// signs citizens in with.
+fn sign_in_from_env() -> Option<crate::SignInView> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    Some(crate::SignInView {
+        authorize_url: var("DVC_OIDC_AUTHORIZE_URL")?,
+        token_url: var("DVC_OIDC_TOKEN_URL")?,
+        client_id: var("DVC_OIDC_CLIENT_ID")?,
+        scope: var("DVC_OIDC_SCOPE").unwrap_or_else(|| "openid".into()),
+    })
 }

@@ -96,6 +96,7 @@ mod sign_in {
     pub fn sign_in_routes(issuer: Arc<DevIssuer>, agency: domain::AgencyCode) -> Router {
         let jwks = issuer.jwks().clone();
         let token_issuer = issuer.clone();
+        let token_agency = agency.clone();
         Router::new()
             .route("/dev/jwks.json", get(move || async move { Json(jwks.clone()) }))
             .route(
@@ -117,7 +118,7 @@ mod sign_in {
                 "/dev/token",
                 get(move |Query(q): Query<Account>| {
                     let issuer = token_issuer.clone();
-                    let agency = agency.clone();
+                    let agency = token_agency.clone();
                     async move {
                         match ACCOUNTS.iter().find(|a| a.0 == q.account) {
                             Some((sub, name, role, official)) => Json(serde_json::json!({
@@ -127,6 +128,90 @@ mod sign_in {
                             }))
                             .into_response(),
                             None => (axum::http::StatusCode::NOT_FOUND, "unknown demo account").into_response(),
+                        }
+                    }
+                }),
+            )
+            .merge(oidc_routes(issuer, agency))
+    }
+
+    #[derive(Deserialize)]
+    struct Authorize {
+        redirect_uri: String,
+        state: String,
+        code_challenge: String,
+    }
+
+    #[derive(Deserialize)]
+    struct TokenRequest {
+        grant_type: String,
+        code: String,
+        code_verifier: String,
+    }
+
+    /// A development identity provider for the site's sign-in: OpenID
+    /// Connect's authorization code flow with PKCE, demo accounts only.
+    /// The code carries the account and the challenge; the token endpoint
+    /// checks the verifier against it, as a real provider would.
+    fn oidc_routes(issuer: Arc<DevIssuer>, agency: domain::AgencyCode) -> Router {
+        Router::new()
+            .route(
+                "/dev/oidc/authorize",
+                get(|Query(q): Query<Authorize>| async move {
+                    // Only back to this machine: no open redirect, even in development.
+                    if !q.redirect_uri.starts_with("http://127.0.0.1:") && !q.redirect_uri.starts_with("http://localhost:") {
+                        return (axum::http::StatusCode::BAD_REQUEST, "redirect_uri must be on this machine").into_response();
+                    }
+                    let rows: String = ACCOUNTS
+                        .iter()
+                        .map(|(sub, name, role, _)| {
+                            let sep = if q.redirect_uri.contains('?') { '&' } else { '?' };
+                            format!(
+                                "<li><a href=\"{}{sep}code={sub}~{}&amp;state={}\">{}</a> ({role})</li>",
+                                escape(&q.redirect_uri),
+                                escape(&q.code_challenge),
+                                escape(&q.state),
+                                escape(name)
+                            )
+                        })
+                        .collect();
+                    page(
+                        "Đăng nhập thử nghiệm",
+                        &format!("<p>Chọn tài khoản để đăng nhập vào cổng.</p><ul>{rows}</ul>"),
+                    )
+                    .into_response()
+                }),
+            )
+            .route(
+                "/dev/oidc/token",
+                axum::routing::post(move |axum::Form(t): axum::Form<TokenRequest>| {
+                    let issuer = issuer.clone();
+                    let agency = agency.clone();
+                    async move {
+                        use base64::Engine;
+                        use sha2::Digest;
+                        let refuse = |why: &str| {
+                            (axum::http::StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "invalid_grant", "error_description": why}))).into_response()
+                        };
+                        if t.grant_type != "authorization_code" {
+                            return refuse("grant_type must be authorization_code");
+                        }
+                        let Some((account, challenge)) = t.code.split_once('~') else {
+                            return refuse("malformed code");
+                        };
+                        let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                            .encode(sha2::Sha256::digest(t.code_verifier.as_bytes()));
+                        if computed != challenge {
+                            return refuse("code_verifier does not match the challenge");
+                        }
+                        match ACCOUNTS.iter().find(|a| a.0 == account) {
+                            Some((sub, name, role, official)) => Json(serde_json::json!({
+                                "access_token": issuer.token(sub, name, &[role], official.then_some(agency.as_str())),
+                                "token_type": "Bearer",
+                                "expires_in": 3600,
+                            }))
+                            .into_response(),
+                            None => refuse("unknown demo account"),
                         }
                     }
                 }),

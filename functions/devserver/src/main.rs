@@ -87,6 +87,12 @@ async fn main() -> anyhow::Result<()> {
         auth: Arc::new(auth),
         agency: config.agency.clone(),
         public_url: public_url.clone(),
+        sign_in: Some(api::SignInView {
+            authorize_url: format!("{public_url}/dev/oidc/authorize"),
+            token_url: format!("{public_url}/dev/oidc/token"),
+            client_id: "dvc-portal-dev".into(),
+            scope: "openid".into(),
+        }),
         clock: AppState::system_clock(),
     };
     seed::demo_dossiers(&state, &catalogue).await?;

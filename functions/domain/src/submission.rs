@@ -50,9 +50,16 @@ impl Component {
     pub fn requirement(&self) -> Requirement {
         let case = self.case.as_deref().map(str::to_lowercase);
         let shown_only = self.originals == Some(0) && self.copies == Some(0);
+        // Papers listed under "Giấy tờ phải nộp" may still be for one case
+        // only: "Trường hợp trẻ em bị bỏ rơi thì phải có biên bản…".
+        let name = self.name.trim_start().to_lowercase();
+        let names_its_case = ["trường hợp", "đối với", "nếu "]
+            .iter()
+            .any(|p| name.starts_with(p));
         match case.as_deref() {
             _ if shown_only => Requirement::PresentOnly,
             Some(c) if c.contains("xuất trình") => Requirement::PresentOnly,
+            _ if names_its_case => Requirement::Conditional,
             None => Requirement::Required,
             Some(c) if c.contains("phải nộp") => Requirement::Required,
             Some(_) => Requirement::Conditional,
@@ -165,6 +172,18 @@ mod tests {
             .collect();
         use Requirement::*;
         assert_eq!(kinds, [Required, Required, PresentOnly, Conditional]);
+    }
+
+    #[test]
+    fn a_paper_that_names_its_case_is_only_for_that_case() {
+        let abandoned = component(
+            "Trường hợp trẻ em bị bỏ rơi thì phải có biên bản về việc trẻ bị bỏ rơi",
+            Some("* Giấy tờ phải nộp:"),
+            1,
+        );
+        assert_eq!(abandoned.requirement(), Requirement::Conditional);
+        let shown = component("Đối với người nước ngoài: hộ chiếu", None, 0);
+        assert_eq!(shown.requirement(), Requirement::PresentOnly);
     }
 
     #[test]

@@ -94,6 +94,7 @@ pub async fn spawn_app() -> TestApp {
         auth: Arc::new(auth),
         agency: AgencyCode::parse(AGENCY).unwrap(),
         public_url: "http://127.0.0.1:8080".into(),
+        sign_in: None,
         clock: {
             let clock = clock.clone();
             Arc::new(move || *clock.lock().unwrap())

@@ -1,0 +1,107 @@
+// Shared by the submission, tracking and "my dossiers" pages: calls to the
+// portal API (errors are problem+json with a Vietnamese title) and the
+// citizen's sign-in (OpenID Connect, authorization code with PKCE).
+const API = '/api';
+const TOKEN = 'dvc.token';
+const PKCE = 'dvc.pkce';
+
+export class Problem extends Error {
+  constructor(problem, status) {
+    super(problem.title || 'Đã có lỗi xảy ra. Vui lòng thử lại.');
+    this.code = problem.code;
+    this.field = problem.field;
+    this.status = status;
+  }
+}
+
+export async function api(path, { method = 'GET', body, headers = {} } = {}) {
+  const sent = { Accept: 'application/json', ...headers };
+  const token = sessionStorage.getItem(TOKEN);
+  if (token) sent.Authorization = 'Bearer ' + token;
+  if (body !== undefined) {
+    sent['Content-Type'] = 'application/json';
+    body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(API + path, { method, headers: sent, body });
+  } catch {
+    throw new Problem({ title: 'Không kết nối được với cổng. Kiểm tra kết nối mạng rồi thử lại.', code: 'MAT_KET_NOI' }, 0);
+  }
+  if (response.status === 401) sessionStorage.removeItem(TOKEN);
+  const type = response.headers.get('content-type') || '';
+  const data = type.includes('json') ? await response.json() : null;
+  if (!response.ok) throw new Problem(data || { title: `Đã có lỗi xảy ra (mã ${response.status}). Vui lòng thử lại.` }, response.status);
+  return data;
+}
+
+export const signedIn = () => sessionStorage.getItem(TOKEN) !== null;
+
+const base64url = (bytes) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/** Sends the citizen to the identity provider; they come back to /dang-nhap/. */
+export async function signIn() {
+  const config = await api('/auth/config');
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem(PKCE, JSON.stringify({ verifier, state, back: location.pathname + location.search, token_url: config.token_url, client_id: config.client_id }));
+  const url = new URL(config.authorize_url, location.href);
+  url.search = new URLSearchParams({
+    response_type: 'code', client_id: config.client_id, redirect_uri: location.origin + '/dang-nhap/',
+    scope: config.scope, state, code_challenge: challenge, code_challenge_method: 'S256',
+  });
+  location.assign(url);
+}
+
+/** On /dang-nhap/: trades the code for a token and goes back. */
+export async function finishSignIn() {
+  const params = new URLSearchParams(location.search);
+  const pending = JSON.parse(sessionStorage.getItem(PKCE) || 'null');
+  sessionStorage.removeItem(PKCE);
+  if (!pending || params.get('state') !== pending.state || !params.get('code')) {
+    throw new Problem({ title: 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.' }, 400);
+  }
+  const response = await fetch(pending.token_url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code'), code_verifier: pending.verifier, redirect_uri: location.origin + '/dang-nhap/', client_id: pending.client_id }),
+  });
+  if (!response.ok) throw new Problem({ title: 'Không đăng nhập được. Vui lòng thử lại.' }, response.status);
+  sessionStorage.setItem(TOKEN, (await response.json()).access_token);
+  location.replace(pending.back || '/');
+}
+
+export function signOut() {
+  sessionStorage.removeItem(TOKEN);
+}
+
+/** Shows `problems` ([{text, target}]) in the page's error summary and moves focus there. */
+export function showErrors(summary, problems) {
+  const list = summary.querySelector('ul');
+  list.replaceChildren(...problems.map(({ text, target }) => {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = '#' + (target || 'noi-dung');
+    link.textContent = text;
+    item.append(link);
+    return item;
+  }));
+  summary.hidden = problems.length === 0;
+  if (problems.length) summary.focus();
+}
+
+export const element = (tag, attributes = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === false || value === undefined || value === null) continue;
+    if (key === 'text') node.textContent = value;
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  node.append(...children);
+  return node;
+};
+
+export const sizeText = (bytes) =>
+  bytes >= 1048576 ? (bytes / 1048576).toFixed(1).replace('.', ',') + ' MB' : Math.max(1, Math.round(bytes / 1024)) + ' KB';

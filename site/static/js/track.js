@@ -1,0 +1,54 @@
+// Tracking: the form works without JavaScript (the API answers with a page);
+// here it answers in place, and opens straight from the link in the
+// confirmation message (`/tra-cuu/?ma=CODE#SECRET`: the secret stays in the
+// fragment, never sent in a URL to any server).
+import { api, element, showErrors } from './portal.js';
+
+const form = document.getElementById('tra-cuu');
+const summary = document.getElementById('loi');
+const result = document.getElementById('ket-qua');
+
+async function look(code, secret) {
+  document.getElementById('trang-thai').textContent = 'Đang tra cứu…';
+  showErrors(summary, []);
+  try {
+    const headers = secret ? { 'X-Tracking-Secret': secret } : {};
+    show(await api('/dossiers/' + encodeURIComponent(code), { headers }));
+    document.getElementById('trang-thai').textContent = '';
+  } catch (error) {
+    document.getElementById('trang-thai').textContent = '';
+    result.hidden = true;
+    const text = error.status === 404
+      ? 'Không có hồ sơ nào khớp mã hồ sơ và mã tra cứu đã nhập. Kiểm tra lại hai mã trên giấy tiếp nhận hoặc trong tin nhắn xác nhận.'
+      : error.message;
+    showErrors(summary, [{ text, target: 'ma' }]);
+  }
+}
+
+function show(view) {
+  document.getElementById('ket-qua-tieu-de').textContent = 'Hồ sơ ' + view.code;
+  const facts = [['Thủ tục', view.procedure_name], ['Trạng thái', `${view.status.label} — ${view.status.stage}`]];
+  if (view.appointment) facts.push(['Hẹn trả kết quả', view.appointment.text + (view.appointment.outlook_label ? ` (${view.appointment.outlook_label})` : '')]);
+  if (view.action_required) facts.push(['Bạn cần làm', view.action_required.message]);
+  if (view.result) facts.push(['Kết quả', view.result]);
+  document.getElementById('chi-tiet').replaceChildren(...facts.flatMap(([term, text]) => [element('dt', { text: term }), element('dd', { text })]));
+  document.getElementById('lich-su').replaceChildren(...[...view.history].reverse().map((h) =>
+    element('li', {}, element('strong', { text: h.text }), ` ${h.action} (${h.status.label})`, ...(h.note ? [element('br'), element('span', { class: 'note', text: h.note })] : []))));
+  result.hidden = false;
+  result.querySelector('h2').focus();
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const code = form.elements.ma.value.trim();
+  if (!code) return showErrors(summary, [{ text: 'Nhập mã hồ sơ.', target: 'ma' }]);
+  look(code, form.elements['ma-tra-cuu'].value.trim());
+});
+
+const code = new URLSearchParams(location.search).get('ma');
+if (code) {
+  form.elements.ma.value = code;
+  const secret = decodeURIComponent(location.hash.slice(1));
+  if (secret) form.elements['ma-tra-cuu'].value = secret;
+  look(code, secret);
+}
