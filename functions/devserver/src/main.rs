@@ -20,7 +20,7 @@ use tower_http::trace::TraceLayer;
 
 struct DevConfig {
     port: u16,
-    data_dir: PathBuf,
+    catalogue_dir: PathBuf,
     site_dir: PathBuf,
     agency: AgencyCode,
 }
@@ -34,8 +34,8 @@ impl DevConfig {
                 .transpose()
                 .context("DVC_PORT")?
                 .unwrap_or(8080),
-            data_dir: var("DVC_SHARED_DATA")
-                .map_or_else(|| PathBuf::from("../shared/data"), PathBuf::from),
+            catalogue_dir: var("DVC_CATALOGUE_DIR")
+                .map_or_else(|| PathBuf::from("site/content/thu-tuc"), PathBuf::from),
             site_dir: var("DVC_SITE_DIR")
                 .map_or_else(|| PathBuf::from("site/public"), PathBuf::from),
             agency: AgencyCode::parse(
@@ -78,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
         .create_resources()
         .await
         .context("creating the table and the bucket")?;
-    let catalogue = seed::load_catalogue(&store, &config.data_dir).await?;
+    let catalogue = seed::load_catalogue(&store, &config.catalogue_dir).await?;
 
     let (auth, dev_routes) = sign_in(&public_url, &config.agency)?;
     let state = AppState {
