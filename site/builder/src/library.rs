@@ -425,23 +425,28 @@ fn sort_pages(pages: &mut Vec<String>, entries: &HashMap<String, Entry>, sort_by
         SortBy::Title | SortBy::TitleBytes => e.title.is_some(),
         SortBy::Slug | SortBy::None => true,
     };
+    // Sorting the entries themselves: one map lookup per page, not per comparison.
+    let listed: Vec<&Entry> = pages.iter().map(|p| &entries[p]).collect();
     // Pages without the sort key go last, in file order, as in Zola.
-    let (mut sortable, rest): (Vec<String>, Vec<String>) =
-        pages.drain(..).partition(|p| has_key(&entries[p]));
+    let (mut sortable, rest): (Vec<&Entry>, Vec<&Entry>) =
+        listed.into_iter().partition(|e| has_key(e));
     match sort_by {
-        SortBy::Date => sortable.sort_by(|a, b| entries[b].date.cmp(&entries[a].date)),
+        SortBy::Date => sortable.sort_by(|a, b| b.date.cmp(&a.date)),
         SortBy::UpdateDate => sortable.sort_by(|a, b| {
             let key = |e: &Entry| e.updated.clone().or_else(|| e.date.clone());
-            key(&entries[b]).cmp(&key(&entries[a]))
+            key(b).cmp(&key(a))
         }),
-        SortBy::Weight => sortable.sort_by_key(|p| entries[p].weight),
-        SortBy::Title => sortable.sort_by(|a, b| by_title(&entries[a], &entries[b])),
-        SortBy::TitleBytes => sortable.sort_by(|a, b| entries[a].title.cmp(&entries[b].title)),
-        SortBy::Slug => sortable.sort_by(|a, b| entries[a].slug.cmp(&entries[b].slug)),
+        SortBy::Weight => sortable.sort_by_key(|e| e.weight),
+        SortBy::Title => sortable.sort_by(|a, b| by_title(a, b)),
+        SortBy::TitleBytes => sortable.sort_by(|a, b| a.title.cmp(&b.title)),
+        SortBy::Slug => sortable.sort_by(|a, b| a.slug.cmp(&b.slug)),
         SortBy::None => {}
     }
-    sortable.extend(rest);
-    *pages = sortable;
+    *pages = sortable
+        .into_iter()
+        .chain(rest)
+        .map(|e| e.relative_path.clone())
+        .collect();
 }
 
 fn build_taxonomy(config: &Config, tc: &TaxonomyConfig, by_title_order: &[&Entry]) -> Taxonomy {

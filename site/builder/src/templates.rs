@@ -99,12 +99,6 @@ pub fn load(dir: &Path) -> Result<(Vec<(String, String)>, u64), BuildError> {
                 .replace('\\', "/");
             let text =
                 std::fs::read_to_string(item.path()).map_err(|e| BuildError::io(item.path(), e))?;
-            if let Err(e) = tera::Template::new(&name, None, &text) {
-                return Err(BuildError::Template {
-                    file: item.path().to_owned(),
-                    message: tera_message(&e),
-                });
-            }
             sources.push((name, text));
         }
     }
@@ -131,11 +125,23 @@ pub fn tera(
     static_dir: PathBuf,
 ) -> Result<Tera, BuildError> {
     let mut tera = Tera::default();
-    tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| BuildError::Template {
+    if let Err(all) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+    {
+        // Parse them one by one to name the file with the syntax error
+        // (Tera's message gives its line and column).
+        for (name, text) in sources {
+            if let Err(e) = tera::Template::new(name, None, text) {
+                return Err(BuildError::Template {
+                    file: templates_dir.join(name),
+                    message: tera_message(&e),
+                });
+            }
+        }
+        return Err(BuildError::Template {
             file: templates_dir.to_owned(),
-            message: tera_message(&e),
-        })?;
+            message: tera_message(&all),
+        });
+    }
     let statics = Arc::new(StaticHashes::new(static_dir));
     tera.register_function(
         "get_url",
