@@ -24,8 +24,6 @@ pub enum BuildError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{0} more errors")]
-    More(usize),
 }
 
 impl BuildError {

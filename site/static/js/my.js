@@ -28,12 +28,12 @@ async function load() {
 }
 
 function offerSignIn() {
+  status.textContent = '';
   const box = document.getElementById('dang-nhap');
   box.hidden = false;
   box.querySelector('button').addEventListener('click', () => signIn().catch((e) => { status.textContent = e.message; }));
 }
 
-document.getElementById('khong-js').hidden = true;
 more.addEventListener('click', load);
 if (signedIn()) load();
 else offerSignIn();

@@ -265,8 +265,11 @@ function confirmation(receipt) {
 }
 
 async function start() {
-  if (!code) return;
-  document.getElementById('khong-js').hidden = true;
+  if (!code) {
+    status.replaceChildren('Chọn thủ tục cần nộp trong ', element('a', { href: '/thu-tuc/', text: 'danh mục thủ tục' }),
+      ' rồi bấm "Nộp hồ sơ trực tuyến" trên trang thủ tục.');
+    return;
+  }
   try {
     procedure = await api('/procedures/' + encodeURIComponent(code));
   } catch (error) {
