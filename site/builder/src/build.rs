@@ -1180,7 +1180,7 @@ impl Renderer<'_> {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(rel);
-                let (mut page, rendered) = match taken {
+                let (page, rendered) = match taken {
                     Some(p) => p,
                     None => load_page(lib, rel)?,
                 };
@@ -1192,20 +1192,11 @@ impl Renderer<'_> {
                         .unwrap_or_else(|| "page.html".to_owned())
                 });
                 let (lower, higher) = lib.neighbours(entry);
-                let extra = std::mem::take(&mut page.meta.extra);
-                let mut value = page_fields(
-                    &lib.config,
-                    &page,
-                    &rendered,
-                    &lib.ancestors(&entry.section),
-                    extra,
-                );
+                // Links in the page's Markdown are inputs too.
+                links.extend(rendered.internal_links.iter().cloned().map(Dep::Permalink));
+                let file = page.file.clone();
+                let mut value = whole_page(lib, &entry.section, page, rendered);
                 let object = value.as_object_mut().expect("a page is an object");
-                object.insert("content".into(), Value::String(rendered.html));
-                object.insert(
-                    "toc".into(),
-                    serde_json::to_value(&rendered.toc).expect("toc"),
-                );
                 object.insert(
                     "lower".into(),
                     lower.map_or(Value::Null, |e| e.value().clone()),
@@ -1216,9 +1207,7 @@ impl Renderer<'_> {
                 );
                 let mut context = self.context(&entry.path);
                 context.insert("page".into(), value);
-                // Links in the page's Markdown are inputs too.
-                links.extend(rendered.internal_links.iter().cloned().map(Dep::Permalink));
-                (template, context, page.file.clone())
+                (template, context, file)
             }
             Job::Section {
                 section,
@@ -1413,19 +1402,25 @@ pub fn full_page_value(library: &Library, rel: &str) -> Result<Value, BuildError
             message: "no such page".into(),
         })?;
     let (page, rendered) = load_page(library, rel)?;
-    let extra = page.meta.extra.clone();
+    Ok(whole_page(library, &entry.section, page, rendered))
+}
+
+/// A page as its own template and `get_page` see it: every field, with the
+/// rendered `content` and `toc`.
+fn whole_page(library: &Library, section: &str, mut page: Page, rendered: Rendered) -> Value {
+    let extra = std::mem::take(&mut page.meta.extra);
     let mut value = page_fields(
         &library.config,
         &page,
         &rendered,
-        &library.ancestors(&entry.section),
+        &library.ancestors(section),
         extra,
     );
     let object = value.as_object_mut().expect("a page is an object");
-    object.insert("content".into(), Value::String(rendered.html));
     object.insert(
         "toc".into(),
-        serde_json::to_value(&rendered.toc).expect("toc"),
+        serde_json::to_value(&rendered.toc).expect("a table of contents serialises"),
     );
-    Ok(value)
+    object.insert("content".into(), Value::String(rendered.html));
+    value
 }

@@ -35,6 +35,19 @@ impl BuildError {
     }
 }
 
+/// Errors one per line, as the command prints them (at most `limit`).
+pub fn report(errors: &[BuildError], limit: usize) -> String {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .take(limit)
+        .map(|e| format!("error: {e}"))
+        .collect();
+    if errors.len() > limit {
+        lines.push(format!("error: {} more errors", errors.len() - limit));
+    }
+    lines.join("\n")
+}
+
 /// The 1-based line of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]

@@ -20,4 +20,4 @@ pub mod synth;
 pub mod templates;
 
 pub use build::{Options, Report, build};
-pub use error::BuildError;
+pub use error::{BuildError, report};

@@ -156,12 +156,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(errors) => {
-                    for e in errors.iter().take(20) {
-                        eprintln!("error: {e}");
-                    }
-                    if errors.len() > 20 {
-                        eprintln!("error: {} more errors", errors.len() - 20);
-                    }
+                    eprintln!("{}", sitegen::report(&errors, 20));
                     ExitCode::FAILURE
                 }
             }

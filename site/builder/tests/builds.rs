@@ -69,28 +69,14 @@ impl Site {
     }
 
     fn build(&self) -> Report {
-        build(&Options::new(&self.root)).unwrap_or_else(|errors| {
-            panic!(
-                "{}",
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )
-        })
+        build(&Options::new(&self.root))
+            .unwrap_or_else(|errors| panic!("{}", sitegen::report(&errors, usize::MAX)))
     }
 
     fn errors(&self) -> String {
         build(&Options::new(&self.root))
             .map(|_| String::new())
-            .unwrap_or_else(|errors| {
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
+            .unwrap_or_else(|errors| sitegen::report(&errors, usize::MAX))
     }
 
     fn public(&self, path: &str) -> String {

@@ -41,14 +41,7 @@ static SITE: LazyLock<Built> = LazyLock::new(|| {
         ..sitegen::Options::new(&root)
     };
     if let Err(errors) = sitegen::build(&options) {
-        panic!(
-            "{}",
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        panic!("{}", sitegen::report(&errors, usize::MAX));
     }
     let mut texts = BTreeMap::new();
     for item in walkdir::WalkDir::new(&public) {
