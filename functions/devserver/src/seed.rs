@@ -47,7 +47,9 @@ pub async fn load_catalogue(store: &Store, dir: &Path) -> anyhow::Result<Vec<Pro
 /// The demo citizen of the development sign-in.
 pub const DEMO_CITIZEN: &str = "demo-cong-dan-1";
 
-/// Two dossiers of the demo citizen, so tracking and "my dossiers" show something.
+/// Two dossiers of the demo citizen, so tracking and "my dossiers" show
+/// something: one just submitted, one whose supplement the agency asked for
+/// (the back office's own screens come with issue 6).
 pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow::Result<()> {
     let wanted = ["1.003677", "1.010041"];
     for code in wanted {
@@ -91,6 +93,9 @@ pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow:
                 Some((&format!("demo-{}", procedure.code), "demo")),
             )
             .await?;
+        if code.as_str() == "1.010041" {
+            ask_for_supplement(state, &submitted.record.code).await?;
+        }
         tracing::info!(
             code = %submitted.record.code,
             "demo dossier: track at {}/tra-cuu/?ma={}#{}",
@@ -98,6 +103,40 @@ pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow:
             submitted.record.code,
             submitted.tracking_secret
         );
+    }
+    Ok(())
+}
+
+/// Moves a demo dossier to "supplement requested" as the one-stop desk and a
+/// specialist would.
+async fn ask_for_supplement(state: &AppState, code: &domain::DossierCode) -> anyhow::Result<()> {
+    let (mut record, events) = state.store.load(code).await?;
+    let mut progress = DossierProgress::replay(record.resolution, events)?;
+    let steps = [
+        (Action::Accept, Role::Desk, "demo-mot-cua"),
+        (Action::AssignDepartment, Role::Desk, "demo-mot-cua"),
+        (Action::StartReview, Role::Specialist, "demo-chuyen-vien"),
+        (
+            Action::RequestSupplement,
+            Role::Specialist,
+            "demo-chuyen-vien",
+        ),
+    ];
+    for (action, role, id) in steps {
+        let note = (action == Action::RequestSupplement)
+            .then(|| "Bổ sung bản chụp giấy tờ rõ nét hơn (yêu cầu thử nghiệm).".to_owned());
+        let actor = Actor {
+            id: id.into(),
+            role,
+        };
+        let event = progress
+            .act(&state.calendar, action, actor, state.now(), note)?
+            .clone();
+        record.stage = progress.stage();
+        record.status = record.stage.national();
+        record.due_at = progress.due(&state.calendar, state.now())?;
+        record.version += 1;
+        state.store.record_change(&record, &event).await?;
     }
     Ok(())
 }

@@ -6,6 +6,13 @@ const list = document.getElementById('danh-sach');
 const more = document.getElementById('xem-them');
 let cursor = null;
 
+/** `2026-11-26T17:00:00+07:00` (Vietnam time) → `17:00 ngày 26/11/2026`. */
+const when = (iso) => {
+  const [date, time] = iso.split('T');
+  const [year, month, day] = date.split('-');
+  return `${time.slice(0, 5)} ngày ${day}/${month}/${year}`;
+};
+
 async function load() {
   status.textContent = 'Đang tải…';
   try {
@@ -17,7 +24,7 @@ async function load() {
         element('a', { href: '/tra-cuu/?ma=' + encodeURIComponent(d.code), text: d.code }),
         ` — ${d.procedure_name}`, element('br'),
         element('span', { class: 'tag', text: d.status.label }),
-        d.appointment ? element('span', { class: 'note', text: ' Hẹn trả: ' + d.appointment }) : '')));
+        d.appointment ? element('span', { class: 'note', text: ' Hẹn trả: ' + when(d.appointment) }) : '')));
     list.hidden = false;
     cursor = page.next_cursor || null;
     more.hidden = !cursor;

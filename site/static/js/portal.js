@@ -105,3 +105,37 @@ export const element = (tag, attributes = {}, ...children) => {
 
 export const sizeText = (bytes) =>
   bytes >= 1048576 ? (bytes / 1048576).toFixed(1).replace('.', ',') + ' MB' : Math.max(1, Math.round(bytes / 1024)) + ' KB';
+
+/** File types the portal accepts, by extension (some phones send no type). */
+export const EXTENSIONS = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+
+const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * Checks a file against the procedure's limits (`already`: bytes of the
+ * dossier so far), announces it and PUTs it to storage, reporting progress
+ * in percent. Resolves to the upload id; rejects with a Problem whose message
+ * says, in Vietnamese, what is wrong with this file.
+ */
+export async function uploadFile(file, limits, already, onProgress) {
+  const type = file.type || EXTENSIONS[file.name.split('.').pop().toLowerCase()] || '';
+  const refuse = (title) => { throw new Problem({ title }, 400); };
+  if (!limits.file_types.includes(type)) refuse('chỉ nhận tệp PDF, JPG, PNG, DOCX hoặc XLSX.');
+  if (file.size === 0) refuse('tệp rỗng.');
+  if (file.size > limits.max_file_bytes) refuse(`tệp lớn hơn ${sizeText(limits.max_file_bytes)}.`);
+  if (already + file.size > limits.max_dossier_bytes) refuse(`cả hồ sơ không được quá ${sizeText(limits.max_dossier_bytes)}.`);
+  const sha256 = hex(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+  const ticket = await api('/uploads', { method: 'POST', body: { file_name: file.name, size: file.size, sha256, content_type: type } });
+  await new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open(ticket.method, ticket.url);
+    for (const h of ticket.headers) request.setRequestHeader(h.name, h.value);
+    request.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(Math.round((100 * e.loaded) / e.total)); };
+    request.onload = () => (request.status < 300 ? resolve() : reject(new Problem({ title: 'kho lưu trữ từ chối tệp, vui lòng tải lại.' }, request.status)));
+    request.onerror = () => reject(new Problem({ title: 'mất kết nối khi tải lên, vui lòng tải lại.' }, 0));
+    request.send(file);
+  });
+  return ticket.upload_id;
+}

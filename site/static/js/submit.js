@@ -3,7 +3,7 @@
 // "check your answers". Files go straight to storage with a progress bar;
 // the dossier is sent once, with an idempotency key, so a double tap or a
 // retry after a dropped connection never makes two dossiers.
-import { api, element, Problem, showErrors, signedIn, signIn, sizeText } from './portal.js';
+import { api, EXTENSIONS, element, Problem, showErrors, signedIn, signIn, sizeText, uploadFile } from './portal.js';
 
 const app = document.getElementById('ung-dung');
 const form = document.getElementById('bieu-mau');
@@ -16,9 +16,6 @@ const FIELDS = {
   'applicant.phone': 'dien-thoai', 'applicant.email': 'thu-dien-tu', 'applicant.address': 'dia-chi',
   'result_delivery.method': 'nhan-tai-mot-cua', 'result_delivery.address': 'dia-chi-nhan',
 };
-const EXTENSIONS = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
 let procedure;
 let steps = [];
@@ -137,42 +134,17 @@ function componentStep(component, number, total) {
   return section;
 }
 
-const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
-
 async function send(file, component, list) {
   const row = element('li', { class: 'file-row', 'data-uploading': component.index });
   const note = element('span', { text: ` ${file.name} (${sizeText(file.size)}) ` });
   const bar = element('progress', { max: '100', value: '0', 'aria-label': 'Tiến độ tải lên ' + file.name });
   row.append(note, bar);
   list.append(row);
-  const fileError = (text) => {
-    row.removeAttribute('data-uploading');
-    bar.remove();
-    row.classList.add('has-error');
-    row.prepend(element('span', { class: 'field-error', text: `${file.name}: ${text}` }));
-    row.append(element('button', { type: 'button', class: 'secondary', text: 'Bỏ' }));
-    row.lastChild.addEventListener('click', () => row.remove());
-  };
-  const type = file.type || EXTENSIONS[file.name.split('.').pop().toLowerCase()] || '';
-  if (!procedure.file_types.includes(type)) return fileError('chỉ nhận tệp PDF, JPG, PNG, DOCX hoặc XLSX.');
-  if (file.size === 0) return fileError('tệp rỗng.');
-  if (file.size > procedure.max_file_bytes) return fileError(`tệp lớn hơn ${sizeText(procedure.max_file_bytes)}.`);
   const total = [...uploads.values()].flat().reduce((sum, f) => sum + f.size, 0);
-  if (total + file.size > procedure.max_dossier_bytes) return fileError(`cả hồ sơ không được quá ${sizeText(procedure.max_dossier_bytes)}.`);
   try {
-    const sha256 = hex(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
-    const ticket = await api('/uploads', { method: 'POST', body: { file_name: file.name, size: file.size, sha256, content_type: type } });
-    await new Promise((resolve, reject) => {
-      const request = new XMLHttpRequest();
-      request.open(ticket.method, ticket.url);
-      for (const h of ticket.headers) request.setRequestHeader(h.name, h.value);
-      request.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total); };
-      request.onload = () => (request.status < 300 ? resolve() : reject(new Problem({ title: 'kho lưu trữ từ chối tệp, vui lòng tải lại.' }, request.status)));
-      request.onerror = () => reject(new Problem({ title: 'mất kết nối khi tải lên, vui lòng tải lại.' }, 0));
-      request.send(file);
-    });
+    const upload_id = await uploadFile(file, procedure, total, (percent) => { bar.value = percent; });
     const files = uploads.get(component.index) || [];
-    const entry = { name: file.name, size: file.size, upload_id: ticket.upload_id };
+    const entry = { name: file.name, size: file.size, upload_id };
     files.push(entry);
     uploads.set(component.index, files);
     row.removeAttribute('data-uploading');
@@ -185,7 +157,13 @@ async function send(file, component, list) {
     });
     row.append(remove);
   } catch (error) {
-    fileError(error.message);
+    row.removeAttribute('data-uploading');
+    bar.remove();
+    row.classList.add('has-error');
+    row.prepend(element('span', { class: 'field-error', text: `${file.name}: ${error.message}` }));
+    const drop = element('button', { type: 'button', class: 'secondary', text: 'Bỏ' });
+    drop.addEventListener('click', () => row.remove());
+    row.append(drop);
   }
 }
 

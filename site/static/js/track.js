@@ -2,7 +2,7 @@
 // here it answers in place, and opens straight from the link in the
 // confirmation message (`/tra-cuu/?ma=CODE#SECRET`: the secret stays in the
 // fragment, never sent in a URL to any server).
-import { api, element, showErrors } from './portal.js';
+import { api, element, showErrors, signedIn, sizeText, uploadFile } from './portal.js';
 
 const form = document.getElementById('tra-cuu');
 const summary = document.getElementById('loi');
@@ -36,6 +36,55 @@ function show(view) {
     element('li', {}, element('strong', { text: h.text }), ` ${h.action} (${h.status.label})`, ...(h.note ? [element('br'), element('span', { class: 'note', text: h.note })] : []))));
   result.hidden = false;
   result.querySelector('h2').focus();
+  if (view.action_required?.kind === 'supplement' && signedIn()) offerSupplement(view);
+  else document.getElementById('bo-sung').hidden = true;
+}
+
+/** The papers the agency asked for, uploaded and sent as one supplement. */
+async function offerSupplement(view) {
+  const box = document.getElementById('bo-sung');
+  const list = box.querySelector('ul');
+  const form = await api('/procedures/' + encodeURIComponent(view.procedure_code));
+  const chosen = [];
+  const already = view.files.reduce((sum, f) => sum + f.size, 0);
+  const select = box.querySelector('select');
+  select.replaceChildren(...form.components.filter((c) => c.requirement !== 'present_only')
+    .map((c) => element('option', { value: c.index, text: c.name })));
+  const input = box.querySelector('input[type=file]');
+  input.onchange = async () => {
+    for (const file of input.files) {
+      const row = element('li', { class: 'file-row', text: `${select.selectedOptions[0].text.slice(0, 80)}: ${file.name} (${sizeText(file.size)}) ` });
+      const bar = element('progress', { max: '100', value: '0', 'aria-label': 'Tiến độ tải lên ' + file.name });
+      row.append(bar);
+      list.append(row);
+      try {
+        const sent = chosen.reduce((sum, f) => sum + f.size, already);
+        const upload_id = await uploadFile(file, form, sent, (p) => { bar.value = p; });
+        chosen.push({ component: Number(select.value), upload_id, size: file.size });
+        bar.replaceWith(' — đã tải lên');
+      } catch (error) {
+        bar.remove();
+        row.classList.add('has-error');
+        row.prepend(element('span', { class: 'field-error', text: `${file.name}: ${error.message}` }));
+      }
+    }
+    input.value = '';
+  };
+  box.querySelector('form').onsubmit = async (event) => {
+    event.preventDefault();
+    if (!chosen.length) return showErrors(summary, [{ text: 'Tải lên ít nhất một giấy tờ bổ sung.', target: 'tep-bo-sung' }]);
+    try {
+      show(await api(`/dossiers/${encodeURIComponent(view.code)}/supplement`, {
+        method: 'POST',
+        body: { files: chosen.map(({ component, upload_id }) => ({ component, upload_id })), note: box.querySelector('textarea').value.trim() || null, version: view.version },
+      }));
+      list.replaceChildren();
+      document.getElementById('trang-thai').textContent = 'Đã gửi giấy tờ bổ sung.';
+    } catch (error) {
+      showErrors(summary, [{ text: error.message, target: 'tep-bo-sung' }]);
+    }
+  };
+  box.hidden = false;
 }
 
 form.addEventListener('submit', (event) => {
