@@ -202,9 +202,47 @@ mod tests {
     }
 
     #[test]
+    fn a_lay_thu_tuc_answer_is_imported_and_broken_records_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("laythutuc.json");
+        std::fs::write(
+            &file,
+            r#"{"result":[
+              {"MATTHC":"1.000419","TENTTHC":"Thủ tục đăng ký khai tử lưu động","TRANGTHAI":"1",
+               "LINHVUCTHUCHIEN":[{"MALINHVUC":"G15-TP07","TENLINHVUC":"Hộ tịch"}],
+               "CACHTHUCTHUCHIEN":[{"KENH":"1","THOIGIAN":[{"THOIGIANGIAIQUYET":"5","DONVITINH":"Ngày làm việc",
+                 "PHILEPHI":[{"MAPHILEPHI":"SERVICE_FEE","SOTIEN":"0","DONVI":"VNĐ"}]}]}],
+               "COQUANTHUCHIEN":[{"MADONVI":"000.00.UB.003","TENDONVI":"Ủy ban nhân dân cấp xã"}]},
+              {"MATTHC":"1.23","TENTTHC":"Mã sai"}
+            ]}"#,
+        )
+        .unwrap();
+        let (procedures, mut report) = read_source(&file).unwrap();
+        assert_eq!(procedures.len(), 1);
+        assert_eq!(report.rejected.len(), 1);
+        assert_eq!(report.rejected[0].0, "record 2");
+        let into = dir.path().join("thu-tuc");
+        write_pages(&procedures, &into, &mut report).unwrap();
+        let page =
+            ProcedurePage::parse(&std::fs::read_to_string(into.join("1-000419.md")).unwrap())
+                .unwrap();
+        assert_eq!(page.taxonomies[FIELD], ["Hộ tịch"]);
+        assert_eq!(page.taxonomies[AGENCY], ["Ủy ban nhân dân cấp xã"]);
+        assert_eq!(
+            page.taxonomies[SERVICE_LEVEL],
+            ["Nộp trực tiếp hoặc qua bưu chính"]
+        );
+        assert!(
+            page.description
+                .unwrap()
+                .contains("Thời hạn 5 ngày làm việc")
+        );
+    }
+
+    #[test]
     fn re_importing_keeps_the_editors_text_and_leaves_equal_pages_alone() {
-        let dir = std::env::temp_dir().join(format!("sitegen-import-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let temporary = tempfile::tempdir().unwrap();
+        let dir = temporary.path().join("thu-tuc");
         let mut report = ImportReport::default();
         write_pages(&[procedure()], &dir, &mut report).unwrap();
         let file = dir.join("1-001193.md");
