@@ -93,7 +93,7 @@ impl Stamp {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A freshly rendered output: its digest and what it read.
 struct OutputRecord {
     digest: u64,
     deps: Vec<Dep>,
@@ -119,48 +119,61 @@ struct StoredOutput {
     deps: Vec<u32>,
 }
 
-impl State {
-    fn output(&self, path: &str) -> Option<OutputRecord> {
-        self.outputs.get(path).map(|o| OutputRecord {
-            digest: o.digest,
-            deps: o
-                .deps
-                .iter()
-                .map(|&i| self.deps[i as usize].clone())
-                .collect(),
-        })
-    }
+/// The distinct dependencies of all outputs, each stored once; outputs hold
+/// their indices. Indices of outputs kept from the previous build stay valid:
+/// new dependencies are appended.
+struct DepTable {
+    deps: Vec<Dep>,
+    index: HashMap<Dep, u32>,
 }
 
-/// Interns the outputs' dependencies for storage.
-fn store_outputs(
-    outputs: HashMap<String, OutputRecord>,
-) -> (Vec<Dep>, HashMap<String, StoredOutput>) {
-    let mut table: Vec<Dep> = Vec::new();
-    let mut index: HashMap<Dep, u32> = HashMap::new();
-    let stored = outputs
-        .into_iter()
-        .map(|(path, record)| {
-            let deps = record
-                .deps
-                .into_iter()
-                .map(|dep| {
-                    *index.entry(dep).or_insert_with_key(|dep| {
-                        table.push(dep.clone());
-                        (table.len() - 1) as u32
-                    })
+impl DepTable {
+    fn new(deps: Vec<Dep>) -> Self {
+        let index = deps
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.clone(), i as u32))
+            .collect();
+        DepTable { deps, index }
+    }
+
+    fn intern(&mut self, deps: Vec<Dep>) -> Vec<u32> {
+        deps.into_iter()
+            .map(|dep| {
+                *self.index.entry(dep).or_insert_with_key(|dep| {
+                    self.deps.push(dep.clone());
+                    (self.deps.len() - 1) as u32
                 })
-                .collect();
-            (
-                path,
-                StoredOutput {
-                    digest: record.digest,
-                    deps,
-                },
-            )
-        })
-        .collect();
-    (table, stored)
+            })
+            .collect()
+    }
+
+    /// Drops the dependencies no output refers to any more, renumbering.
+    fn compact(self, outputs: &mut HashMap<String, StoredOutput>) -> Vec<Dep> {
+        let mut used = vec![false; self.deps.len()];
+        for o in outputs.values() {
+            for &i in &o.deps {
+                used[i as usize] = true;
+            }
+        }
+        if used.iter().all(|u| *u) {
+            return self.deps;
+        }
+        let mut renumbered = vec![u32::MAX; self.deps.len()];
+        let mut kept = Vec::new();
+        for (i, dep) in self.deps.into_iter().enumerate() {
+            if used[i] {
+                renumbered[i] = kept.len() as u32;
+                kept.push(dep);
+            }
+        }
+        for o in outputs.values_mut() {
+            for i in &mut o.deps {
+                *i = renumbered[*i as usize];
+            }
+        }
+        kept
+    }
 }
 
 fn load_state(file: &Path) -> Option<State> {
@@ -409,26 +422,36 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
 
     phase("library built", started);
     let jobs = plan(&library, &tera);
-    let decided: Vec<(Job, String, u64, Option<OutputRecord>)> = jobs
+    let decided: Vec<(Job, String, u64)> = jobs
         .into_par_iter()
         .map(|job| {
             let output = job.output(&library);
             let direct = renderer.direct_digest(&job);
-            let old = previous.output(&output);
-            (job, output, direct, old)
+            (job, output, direct)
         })
         .collect();
     phase("planned", started);
-    let mut outputs: HashMap<String, OutputRecord> = HashMap::new();
+    // What the previous build's outputs read, valued now.
+    let mut table = DepTable::new(std::mem::take(&mut previous.deps));
+    let now_digests: Vec<u64> = table.deps.iter().map(|d| renderer.dep_digest(d)).collect();
+    let mut outputs: HashMap<String, StoredOutput> = HashMap::with_capacity(decided.len());
     let mut to_render = Vec::new();
-    for (job, output, direct, old) in decided {
-        match old {
-            Some(old) if renderer.digest(global, direct, &old.deps) == old.digest => {
+    for (job, output, direct) in decided {
+        match previous.outputs.remove(&output) {
+            Some(old)
+                if hash_all(
+                    [global, direct]
+                        .into_iter()
+                        .chain(old.deps.iter().map(|&i| now_digests[i as usize])),
+                ) == old.digest =>
+            {
                 outputs.insert(output, old);
             }
             _ => to_render.push((job, output, direct)),
         }
     }
+    // Whatever the previous build wrote and this one does not is stale.
+    let stale: Vec<String> = previous.outputs.drain().map(|(path, _)| path).collect();
     let results: Vec<Result<(String, OutputRecord), BuildError>> = to_render
         .par_iter()
         .map(|(job, output, direct)| {
@@ -451,7 +474,14 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
     for r in results {
         match r {
             Ok((output, record)) => {
-                outputs.insert(output, record);
+                let deps = table.intern(record.deps);
+                outputs.insert(
+                    output,
+                    StoredOutput {
+                        digest: record.digest,
+                        deps,
+                    },
+                );
             }
             Err(e) => errors.push(e),
         }
@@ -464,11 +494,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
 
     phase("rendered", started);
     let mut removed = 0;
-    for gone in previous
-        .outputs
-        .keys()
-        .filter(|o| !outputs.contains_key(*o))
-    {
+    for gone in &stale {
         if remove_output(&options.output, gone) {
             removed += 1;
         }
@@ -503,7 +529,9 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
             ..report
         });
     }
-    let (deps, outputs) = store_outputs(outputs);
+    drop(renderer);
+    drop(tera);
+    let deps = table.compact(&mut outputs);
     let state = State {
         version: STATE_VERSION,
         output: options.output.clone(),
@@ -625,7 +653,7 @@ fn check_output(root: &Path, output: &Path) -> Result<(), BuildError> {
 /// saves deleting and recreating thousands of directories.
 fn sweep_output(
     output: &Path,
-    written: &HashMap<String, OutputRecord>,
+    written: &HashMap<String, StoredOutput>,
     statics: &HashMap<String, Stamp>,
 ) -> Result<usize, BuildError> {
     let mut removed = 0;
@@ -673,7 +701,7 @@ fn sync_static(
     static_dir: &Path,
     output: &Path,
     before: &HashMap<String, Stamp>,
-    rendered: &HashMap<String, OutputRecord>,
+    rendered: &HashMap<String, StoredOutput>,
 ) -> Result<(HashMap<String, Stamp>, usize, usize), BuildError> {
     let mut now = HashMap::new();
     let mut copied = 0;
