@@ -5,17 +5,22 @@
 //! - Mẫu 02 [`SupplementRequest`]: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ;
 //! - Mẫu 03 [`Refusal`]: Phiếu từ chối tiếp nhận giải quyết hồ sơ;
 //! - Mẫu 04 [`Apology`]: Phiếu xin lỗi và hẹn lại ngày trả kết quả;
-//! - Mẫu 05 [`ControlSheet`]: Phiếu kiểm soát quá trình giải quyết hồ sơ.
+//! - Mẫu 05 [`ControlSheet`]: Phiếu kiểm soát quá trình giải quyết hồ sơ;
+//! - Mẫu 06 [`Register`]: Sổ theo dõi hồ sơ, as CSV and XLSX.
 //!
 //! Each form carries at its top left the QR code TT 01/2023 asks of papers
 //! the system generates: dossier code, procedure code, applicant's
 //! identifier and the paper's name. The forms take plain view structs: the
 //! back office fills them from the dossier, the agency and the official.
 
+mod register;
+
 use std::sync::LazyLock;
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
+
+pub use register::{COLUMNS, Register, RegisterRow};
 
 /// Who issues the form (the header of every form).
 #[derive(Debug, Clone, Serialize)]
