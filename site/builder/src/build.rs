@@ -9,7 +9,9 @@
 //! while rendering). A later build renders an output again only when that
 //! digest changes; a change to config or templates rebuilds everything.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, UNIX_EPOCH};
@@ -247,7 +249,8 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
 
     phase("sections parsed", started);
     // Entries of unchanged files move over from the previous state.
-    let mut kept: HashMap<String, Entry> = HashMap::with_capacity(files.len());
+    let mut kept: HashMap<String, Entry> =
+        HashMap::with_capacity_and_hasher(files.len(), Default::default());
     let mut to_read: Vec<(&String, Stamp)> = Vec::new();
     for (rel, stamp) in files.iter().filter(|(p, _)| !content::is_section(p)) {
         if previous.stamps.get(rel) == Some(stamp)
@@ -370,7 +373,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         })
         .collect();
     let mut entries = kept;
-    let mut fresh_pages: HashMap<String, (Page, Rendered)> = HashMap::new();
+    let mut fresh_pages: HashMap<String, (Page, Rendered)> = HashMap::default();
     for r in fresh {
         match r {
             Ok((entry, page, rendered)) => {
@@ -416,7 +419,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         tera: &tera,
         config_value: serde_json::to_value(&*config).expect("config serialises"),
         fresh: Mutex::new(fresh_pages),
-        dep_digests: Mutex::new(HashMap::new()),
+        dep_digests: Mutex::new(HashMap::default()),
         static_dir: &static_dir,
     };
 
@@ -434,7 +437,8 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
     // What the previous build's outputs read, valued now.
     let mut table = DepTable::new(std::mem::take(&mut previous.deps));
     let now_digests: Vec<u64> = table.deps.iter().map(|d| renderer.dep_digest(d)).collect();
-    let mut outputs: HashMap<String, StoredOutput> = HashMap::with_capacity(decided.len());
+    let mut outputs: HashMap<String, StoredOutput> =
+        HashMap::with_capacity_and_hasher(decided.len(), Default::default());
     let mut to_render = Vec::new();
     for (job, output, direct) in decided {
         match previous.outputs.remove(&output) {
@@ -567,8 +571,13 @@ fn save_state(file: &Path, state: &State) -> Result<(), BuildError> {
         std::fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
     }
     let temporary = file.with_extension("tmp");
-    let bytes = postcard::to_stdvec(state).expect("the build state serialises");
-    std::fs::write(&temporary, bytes).map_err(|e| BuildError::io(&temporary, e))?;
+    // Streamed: growing a 20 MB buffer by doubling cost more than writing it.
+    let out = std::fs::File::create(&temporary).map_err(|e| BuildError::io(&temporary, e))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+    postcard::to_io(state, &mut out)
+        .map_err(|e| BuildError::io(&temporary, std::io::Error::other(e)))?;
+    std::io::Write::flush(&mut out).map_err(|e| BuildError::io(&temporary, e))?;
+    drop(out);
     std::fs::rename(&temporary, file).map_err(|e| BuildError::io(file, e))
 }
 
@@ -703,7 +712,7 @@ fn sync_static(
     before: &HashMap<String, Stamp>,
     rendered: &HashMap<String, StoredOutput>,
 ) -> Result<(HashMap<String, Stamp>, usize, usize), BuildError> {
-    let mut now = HashMap::new();
+    let mut now = HashMap::default();
     let mut copied = 0;
     if static_dir.is_dir() {
         for item in walkdir::WalkDir::new(static_dir) {

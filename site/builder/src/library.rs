@@ -7,7 +7,9 @@
 //! `[extra.builder] listing_omits`. Entries are kept as JSON text in the build
 //! state, so an incremental build never re-reads the pages it does not render.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -207,7 +209,7 @@ impl Library {
         sections: BTreeMap<String, SectionData>,
         entries: HashMap<String, Entry>,
     ) -> Self {
-        let mut subsections: HashMap<String, Vec<String>> = HashMap::new();
+        let mut subsections: HashMap<String, Vec<String>> = HashMap::default();
         for (path, data) in &sections {
             if let Some(parent) = data.section.parent() {
                 subsections.entry(parent).or_default().push(path.clone());
@@ -216,7 +218,7 @@ impl Library {
         for subs in subsections.values_mut() {
             subs.sort_by_key(|s| (sections[s].section.meta.weight, s.clone()));
         }
-        let mut section_pages: HashMap<String, Vec<String>> = HashMap::new();
+        let mut section_pages: HashMap<String, Vec<String>> = HashMap::default();
         let mut unsorted: Vec<&Entry> = entries.values().filter(|e| !e.draft).collect();
         unsorted.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
         for entry in unsorted {
@@ -246,7 +248,7 @@ impl Library {
                 Some((e.relative_path.clone(), 0, pages))
             })
             .collect::<Vec<_>>();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::default();
         for pages in section_pages.values() {
             for (i, p) in pages.iter().enumerate() {
                 index.entry(p.clone()).or_insert(i);
@@ -453,7 +455,7 @@ fn build_taxonomy(config: &Config, tc: &TaxonomyConfig, by_title_order: &[&Entry
     let slug = tc.slug();
     let path = format!("/{slug}/");
     let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-    let mut slugs: HashMap<&str, String> = HashMap::new();
+    let mut slugs: HashMap<&str, String> = HashMap::default();
     for entry in by_title_order {
         let mut seen: Vec<String> = Vec::new();
         for name in entry.taxonomies.get(&tc.name).into_iter().flatten() {
