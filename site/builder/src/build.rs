@@ -24,7 +24,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::config::Config;
 use crate::content::{self, Page};
 use crate::error::{BuildError, tera_message};
-use crate::library::{Entry, Library, SectionData, Taxonomy, Term, digest, page_fields};
+use crate::library::{Entry, Library, SectionData, Taxonomy, Term, ancestors, digest, page_fields};
 use crate::markdown::{self, Rendered};
 use crate::templates::{self, Dep};
 
@@ -310,16 +310,6 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         permalinks.insert(rel.clone(), section.permalink.clone());
     }
     let resolve = |target: &str| permalinks.get(target).cloned();
-    let section_chain = |section: &str| -> Vec<String> {
-        let mut chain = vec![section.to_owned()];
-        let mut at = section.to_owned();
-        while let Some(parent) = content::parent_section(&at) {
-            chain.push(parent.clone());
-            at = parent;
-        }
-        chain.reverse();
-        chain
-    };
 
     let rendered_sections: Vec<Result<(String, SectionData), BuildError>> = sections
         .into_par_iter()
@@ -351,6 +341,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
             Err(e) => errors.push(e),
         }
     }
+    let omit = config.listing_omits();
     let fresh: Vec<Result<(Entry, Page, Rendered), BuildError>> = parsed
         .into_par_iter()
         .map(|(page, file_digest)| {
@@ -364,9 +355,10 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
             )?;
             let entry = Entry::new(
                 &config,
+                &omit,
                 &page,
                 &rendered,
-                &section_chain(&page.section),
+                &ancestors(&section_map, &page.section),
                 file_digest,
             );
             Ok((entry, page, rendered))
@@ -443,10 +435,10 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
     for (job, output, direct) in decided {
         match previous.outputs.remove(&output) {
             Some(old)
-                if hash_all(
-                    [global, direct]
-                        .into_iter()
-                        .chain(old.deps.iter().map(|&i| now_digests[i as usize])),
+                if output_digest(
+                    global,
+                    direct,
+                    old.deps.iter().map(|&i| now_digests[i as usize]),
                 ) == old.digest =>
             {
                 outputs.insert(output, old);
@@ -461,9 +453,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
         .map(|(job, output, direct)| {
             let timer = Instant::now();
             let (text, deps) = renderer.render(job, output)?;
-            if std::env::var_os("SITEGEN_TIMING").is_some()
-                && timer.elapsed() > Duration::from_millis(20)
-            {
+            if *TIMING && timer.elapsed() > Duration::from_millis(20) {
                 eprintln!("slow: {output} {:.1?}", timer.elapsed());
             }
             let file = options.output.join(output);
@@ -559,9 +549,12 @@ pub fn build(options: &Options) -> Result<Report, Vec<BuildError>> {
     })
 }
 
-/// With `SITEGEN_TIMING` set, prints how long each phase took.
+/// `SITEGEN_TIMING` set: print each phase's time and every slow output.
+static TIMING: std::sync::LazyLock<bool> =
+    std::sync::LazyLock::new(|| std::env::var_os("SITEGEN_TIMING").is_some());
+
 fn phase(label: &str, started: Instant) {
-    if std::env::var_os("SITEGEN_TIMING").is_some() {
+    if *TIMING {
         eprintln!("{:>8.1?} {label}", started.elapsed());
     }
 }
@@ -994,6 +987,12 @@ fn hash_all(parts: impl IntoIterator<Item = u64>) -> u64 {
     h.digest()
 }
 
+/// An output's digest: the global inputs, its own context, and the digests
+/// of what its template read — the one formula for kept and fresh outputs.
+fn output_digest(global: u64, direct: u64, deps: impl Iterator<Item = u64>) -> u64 {
+    hash_all([global, direct].into_iter().chain(deps))
+}
+
 fn hash_str(text: &str) -> u64 {
     digest(text.as_bytes())
 }
@@ -1123,15 +1122,11 @@ impl Renderer<'_> {
                     .map_or(0, |s| hash_str(&s.join("\n"))),
             ]),
             Dep::Taxonomy(k) => lib.taxonomy(k).map_or(0, |t| self.taxonomy_digest(t)),
-            Dep::TermExists(k, slug) => lib
-                .taxonomy(k)
-                .is_some_and(|t| t.terms.iter().any(|term| &term.slug == slug))
-                as u64,
+            Dep::TermExists(k, slug) => lib.term(k, slug).is_some() as u64,
             Dep::Term(k, slug) => lib
-                .taxonomy(k)
-                .and_then(|t| t.terms.iter().find(|term| &term.slug == slug))
-                .map_or(0, |term| self.term_digest(term)),
-            Dep::Static(p) => templates::static_digest(self.static_dir, p),
+                .term(k, slug)
+                .map_or(0, |(_, term)| self.term_digest(term)),
+            Dep::Static(p) => templates::file_digest(self.static_dir, p).unwrap_or(0),
         };
         self.dep_digests
             .lock()
@@ -1141,11 +1136,7 @@ impl Renderer<'_> {
     }
 
     fn digest(&self, global: u64, direct: u64, deps: &[Dep]) -> u64 {
-        hash_all(
-            [global, direct]
-                .into_iter()
-                .chain(deps.iter().map(|d| self.dep_digest(d))),
-        )
+        output_digest(global, direct, deps.iter().map(|d| self.dep_digest(d)))
     }
 
     /// The variables every page template gets. Contexts are built as JSON

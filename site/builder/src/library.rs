@@ -51,14 +51,15 @@ pub fn digest(bytes: &[u8]) -> u64 {
 }
 
 impl Entry {
+    /// `omit`: the `extra` keys listings leave out (`Config::listing_omits`).
     pub fn new(
         config: &Config,
+        omit: &[String],
         page: &Page,
         rendered: &Rendered,
         ancestors: &[String],
         file_digest: u64,
     ) -> Self {
-        let omit = config.listing_omits();
         let extra: serde_json::Map<String, Value> = page
             .meta
             .extra
@@ -159,6 +160,18 @@ pub fn toml_to_json(value: &toml::Value) -> Value {
                 .collect(),
         ),
     }
+}
+
+/// Relative paths of sections from the home page down to `section`.
+pub fn ancestors(sections: &BTreeMap<String, SectionData>, section: &str) -> Vec<String> {
+    let mut chain = vec![section.to_owned()];
+    let mut at = section.to_owned();
+    while let Some(parent) = sections.get(&at).and_then(|d| d.section.parent()) {
+        chain.push(parent.clone());
+        at = parent;
+    }
+    chain.reverse();
+    chain
 }
 
 /// A section with its rendered content, always fully known (sections are few).
@@ -297,14 +310,14 @@ impl Library {
 
     /// Relative paths of sections from the home page down to `section`.
     pub fn ancestors(&self, section: &str) -> Vec<String> {
-        let mut chain = vec![section.to_owned()];
-        let mut at = section.to_owned();
-        while let Some(parent) = self.sections.get(&at).and_then(|d| d.section.parent()) {
-            chain.push(parent.clone());
-            at = parent;
-        }
-        chain.reverse();
-        chain
+        ancestors(&self.sections, section)
+    }
+
+    /// A term of a taxonomy by its slug.
+    pub fn term(&self, kind: &str, slug: &str) -> Option<(&Taxonomy, &Term)> {
+        let taxonomy = self.taxonomy(kind)?;
+        let term = taxonomy.terms.iter().find(|t| t.slug == slug)?;
+        Some((taxonomy, term))
     }
 
     /// The permalink of a page or section by its path under `content/`.

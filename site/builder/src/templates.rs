@@ -189,14 +189,15 @@ impl StaticHashes {
         let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
         *known
             .entry(path.to_owned())
-            .or_insert_with(|| std::fs::read(self.dir.join(path)).ok().map(|b| digest(&b)))
+            .or_insert_with(|| file_digest(&self.dir, path))
     }
 }
 
-pub fn static_digest(static_dir: &Path, path: &str) -> u64 {
+/// The digest of a file under `static/`; `None` when there is no such file.
+pub fn file_digest(static_dir: &Path, path: &str) -> Option<u64> {
     std::fs::read(static_dir.join(path))
+        .ok()
         .map(|b| digest(&b))
-        .unwrap_or(0)
 }
 
 struct GetUrl {
@@ -292,12 +293,8 @@ impl Function for GetTaxonomyUrl {
         let name = arg(args, "name", "get_taxonomy_url")?;
         let slug = slug::slugify(name);
         record(Dep::TermExists(kind.to_owned(), slug.clone()));
-        let term = self
-            .0
-            .taxonomy(kind)
-            .and_then(|t| t.terms.iter().find(|term| term.slug == slug));
-        match term {
-            Some(term) => Ok(Value::String(term.permalink.clone())),
+        match self.0.term(kind, &slug) {
+            Some((_, term)) => Ok(Value::String(term.permalink.clone())),
             None if !flag(args, "required", true) => Ok(Value::Null),
             None => Err(tera::Error::msg(format!(
                 "get_taxonomy_url: no term `{name}` in taxonomy `{kind}`"
@@ -314,13 +311,7 @@ impl Function for GetTaxonomyTerm {
         let name = arg(args, "term", "get_taxonomy_term")?;
         let slug = slug::slugify(name);
         record(Dep::Term(kind.to_owned(), slug.clone()));
-        let found = self.0.taxonomy(kind).and_then(|t| {
-            t.terms
-                .iter()
-                .find(|term| term.slug == slug)
-                .map(|term| (t, term))
-        });
-        match found {
+        match self.0.term(kind, &slug) {
             Some((t, term)) => {
                 let pages: &[String] = if flag(args, "include_pages", true) {
                     &term.pages
