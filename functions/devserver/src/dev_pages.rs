@@ -120,19 +120,28 @@ mod sign_in {
                     let issuer = token_issuer.clone();
                     let agency = token_agency.clone();
                     async move {
-                        match ACCOUNTS.iter().find(|a| a.0 == q.account) {
-                            Some((sub, name, role, official)) => Json(serde_json::json!({
-                                "access_token": issuer.token(sub, name, &[role], official.then_some(agency.as_str())),
-                                "token_type": "Bearer",
-                                "expires_in": 3600,
-                            }))
-                            .into_response(),
+                        match token_answer(&issuer, &agency, &q.account) {
+                            Some(answer) => answer.into_response(),
                             None => (axum::http::StatusCode::NOT_FOUND, "unknown demo account").into_response(),
                         }
                     }
                 }),
             )
             .merge(oidc_routes(issuer, agency))
+    }
+
+    /// The token endpoint's answer for a demo account, `None` for an unknown one.
+    fn token_answer(
+        issuer: &DevIssuer,
+        agency: &domain::AgencyCode,
+        account: &str,
+    ) -> Option<Json<serde_json::Value>> {
+        let (sub, name, role, official) = ACCOUNTS.iter().find(|a| a.0 == account)?;
+        Some(Json(serde_json::json!({
+            "access_token": issuer.token(sub, name, &[role], official.then_some(agency.as_str())),
+            "token_type": "Bearer",
+            "expires_in": 3600,
+        })))
     }
 
     #[derive(Deserialize)]
@@ -204,13 +213,8 @@ mod sign_in {
                         if computed != challenge {
                             return refuse("code_verifier does not match the challenge");
                         }
-                        match ACCOUNTS.iter().find(|a| a.0 == account) {
-                            Some((sub, name, role, official)) => Json(serde_json::json!({
-                                "access_token": issuer.token(sub, name, &[role], official.then_some(agency.as_str())),
-                                "token_type": "Bearer",
-                                "expires_in": 3600,
-                            }))
-                            .into_response(),
+                        match token_answer(&issuer, &agency, account) {
+                            Some(answer) => answer.into_response(),
                             None => refuse("unknown demo account"),
                         }
                     }
