@@ -139,3 +139,31 @@ export async function uploadFile(file, limits, already, onProgress) {
   });
   return ticket.upload_id;
 }
+
+/**
+ * Uploads `file` shown as a row of `list` — "label (size)", a progress bar,
+ * then "đã tải lên" or, if refused, why, with a button to drop the row.
+ * Resolves to `{ id, row }`; `id` is null when the file was refused.
+ */
+export async function uploadWithRow(list, file, label, limits, already, attributes = {}) {
+  const row = element('li', { class: 'file-row', ...attributes });
+  const note = element('span', { text: ` ${label} (${sizeText(file.size)}) ` });
+  const bar = element('progress', { max: '100', value: '0', 'aria-label': 'Tiến độ tải lên ' + file.name });
+  row.append(note, bar);
+  list.append(row);
+  try {
+    const id = await uploadFile(file, limits, already, (percent) => { bar.value = percent; });
+    note.textContent = ` ${label} (${sizeText(file.size)}) — đã tải lên `;
+    return { id, row };
+  } catch (error) {
+    row.classList.add('has-error');
+    row.prepend(element('span', { class: 'field-error', text: `${file.name}: ${error.message}` }));
+    const drop = element('button', { type: 'button', class: 'secondary', text: 'Bỏ' });
+    drop.addEventListener('click', () => row.remove());
+    row.append(drop);
+    return { id: null, row };
+  } finally {
+    row.removeAttribute('data-uploading');
+    bar.remove();
+  }
+}

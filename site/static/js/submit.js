@@ -3,7 +3,7 @@
 // "check your answers". Files go straight to storage with a progress bar;
 // the dossier is sent once, with an idempotency key, so a double tap or a
 // retry after a dropped connection never makes two dossiers.
-import { api, EXTENSIONS, element, Problem, showErrors, signedIn, signIn, sizeText, uploadFile } from './portal.js';
+import { api, EXTENSIONS, element, Problem, showErrors, signedIn, signIn, sizeText, uploadWithRow } from './portal.js';
 
 const app = document.getElementById('ung-dung');
 const form = document.getElementById('bieu-mau');
@@ -135,36 +135,17 @@ function componentStep(component, number, total) {
 }
 
 async function send(file, component, list) {
-  const row = element('li', { class: 'file-row', 'data-uploading': component.index });
-  const note = element('span', { text: ` ${file.name} (${sizeText(file.size)}) ` });
-  const bar = element('progress', { max: '100', value: '0', 'aria-label': 'Tiến độ tải lên ' + file.name });
-  row.append(note, bar);
-  list.append(row);
   const total = [...uploads.values()].flat().reduce((sum, f) => sum + f.size, 0);
-  try {
-    const upload_id = await uploadFile(file, procedure, total, (percent) => { bar.value = percent; });
-    const files = uploads.get(component.index) || [];
-    const entry = { name: file.name, size: file.size, upload_id };
-    files.push(entry);
-    uploads.set(component.index, files);
-    row.removeAttribute('data-uploading');
-    bar.remove();
-    note.textContent = ` ${file.name} (${sizeText(file.size)}) — đã tải lên `;
-    const remove = element('button', { type: 'button', class: 'secondary', text: 'Xóa' });
-    remove.addEventListener('click', () => {
-      uploads.set(component.index, (uploads.get(component.index) || []).filter((f) => f !== entry));
-      row.remove();
-    });
-    row.append(remove);
-  } catch (error) {
-    row.removeAttribute('data-uploading');
-    bar.remove();
-    row.classList.add('has-error');
-    row.prepend(element('span', { class: 'field-error', text: `${file.name}: ${error.message}` }));
-    const drop = element('button', { type: 'button', class: 'secondary', text: 'Bỏ' });
-    drop.addEventListener('click', () => row.remove());
-    row.append(drop);
-  }
+  const { id, row } = await uploadWithRow(list, file, file.name, procedure, total, { 'data-uploading': component.index });
+  if (!id) return;
+  const entry = { name: file.name, size: file.size, upload_id: id };
+  uploads.set(component.index, [...(uploads.get(component.index) || []), entry]);
+  const remove = element('button', { type: 'button', class: 'secondary', text: 'Xóa' });
+  remove.addEventListener('click', () => {
+    uploads.set(component.index, (uploads.get(component.index) || []).filter((f) => f !== entry));
+    row.remove();
+  });
+  row.append(remove);
 }
 
 function fillCheckAnswers() {

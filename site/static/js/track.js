@@ -2,7 +2,7 @@
 // here it answers in place, and opens straight from the link in the
 // confirmation message (`/tra-cuu/?ma=CODE#SECRET`: the secret stays in the
 // fragment, never sent in a URL to any server).
-import { api, element, showErrors, signedIn, sizeText, uploadFile } from './portal.js';
+import { api, element, showErrors, signedIn, uploadWithRow } from './portal.js';
 
 const form = document.getElementById('tra-cuu');
 const summary = document.getElementById('loi');
@@ -53,20 +53,11 @@ async function offerSupplement(view) {
   const input = box.querySelector('input[type=file]');
   input.onchange = async () => {
     for (const file of input.files) {
-      const row = element('li', { class: 'file-row', text: `${select.selectedOptions[0].text.slice(0, 80)}: ${file.name} (${sizeText(file.size)}) ` });
-      const bar = element('progress', { max: '100', value: '0', 'aria-label': 'Tiến độ tải lên ' + file.name });
-      row.append(bar);
-      list.append(row);
-      try {
-        const sent = chosen.reduce((sum, f) => sum + f.size, already);
-        const upload_id = await uploadFile(file, form, sent, (p) => { bar.value = p; });
-        chosen.push({ component: Number(select.value), upload_id, size: file.size });
-        bar.replaceWith(' — đã tải lên');
-      } catch (error) {
-        bar.remove();
-        row.classList.add('has-error');
-        row.prepend(element('span', { class: 'field-error', text: `${file.name}: ${error.message}` }));
-      }
+      const component = Number(select.value);
+      const label = `${select.selectedOptions[0].text.slice(0, 80)}: ${file.name}`;
+      const sent = chosen.reduce((sum, f) => sum + f.size, already);
+      const { id } = await uploadWithRow(list, file, label, form, sent);
+      if (id) chosen.push({ component, upload_id: id, size: file.size });
     }
     input.value = '';
   };
