@@ -15,7 +15,7 @@ mod views;
 pub use auth::{AuthSettings, Authenticator, Caller, Claims};
 pub use error::ApiError;
 pub use openapi::openapi_json;
-pub use portal::SignInView;
+pub use portal::{SignInView, escape as escape_html};
 pub use state::{AppState, Clock};
 
 use axum::Router;

@@ -233,7 +233,9 @@ fn tracked(view: &TrackView) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
+/// Text for HTML element content and quoted attributes (the pages this
+/// crate and the dev server write by hand).
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

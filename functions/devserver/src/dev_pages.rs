@@ -10,12 +10,7 @@ use axum::{Json, Router};
 use notify::LocalOutbox;
 use serde::Deserialize;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use api::escape_html as escape;
 
 fn page(title: &str, body: &str) -> Html<String> {
     Html(format!(
