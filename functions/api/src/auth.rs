@@ -26,7 +26,7 @@ pub struct Claims {
     pub iat: u64,
     #[serde(default)]
     pub name: Option<String>,
-    /// `citizen`, `desk`, `specialist`, `leader`.
+    /// `citizen`, or an official's roles (`desk`, `specialist`…, see `Role::key`).
     #[serde(default)]
     pub roles: Vec<String>,
     /// For officials: the electronic identifier of their agency.
@@ -50,22 +50,8 @@ impl Caller {
 
     /// An official (any role but citizen) of `agency`.
     pub fn is_official_of(&self, agency: &AgencyCode) -> bool {
-        self.agency.as_ref() == Some(agency)
-            && self
-                .roles
-                .iter()
-                .any(|r| matches!(r, Role::Desk | Role::Specialist | Role::Leader))
+        self.agency.as_ref() == Some(agency) && self.roles.iter().any(|r| r.handles_dossiers())
     }
-}
-
-fn role(name: &str) -> Option<Role> {
-    Some(match name {
-        "citizen" => Role::Citizen,
-        "desk" => Role::Desk,
-        "specialist" => Role::Specialist,
-        "leader" => Role::Leader,
-        _ => return None,
-    })
 }
 
 #[derive(Debug, Clone)]
@@ -189,7 +175,7 @@ impl Authenticator {
         Ok(Caller {
             subject: claims.sub,
             name: claims.name,
-            roles: claims.roles.iter().filter_map(|r| role(r)).collect(),
+            roles: claims.roles.iter().filter_map(|r| r.parse().ok()).collect(),
             agency: claims
                 .agency
                 .as_deref()

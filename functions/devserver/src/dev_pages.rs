@@ -80,7 +80,12 @@ mod sign_in {
             "specialist",
             true,
         ),
-        ("demo-lanh-dao", "Lãnh đạo thử nghiệm", "leader", true),
+        (
+            "demo-lanh-dao",
+            "Lãnh đạo thử nghiệm",
+            "agency_leader",
+            true,
+        ),
     ];
 
     #[derive(Deserialize)]

@@ -6,6 +6,7 @@ mod calendar;
 mod codes;
 mod deadline;
 mod lunar;
+mod office;
 mod procedure;
 mod progress;
 mod status;
@@ -20,6 +21,10 @@ pub use deadline::{
     appointment,
 };
 pub use lunar::{LunarDate, lunar_new_year};
+pub use office::{
+    Department, DepartmentId, MAX_ROUTE_STEPS, OfficeError, Official, ProcessingRoute, Queue,
+    RouteStep,
+};
 pub use procedure::{
     CatalogueImport, Channel, ChannelOption, Component, Currency, Fee, FeeKind, Fees, FormTemplate,
     FrontMatterError, ImportIssue, LayThuTuc, Level, Money, NameError, Named, NationalRecordError,
@@ -28,8 +33,8 @@ pub use procedure::{
 };
 pub use progress::{Actor, DossierProgress, Event, ProgressError};
 pub use status::{
-    Action, NationalStatus, Phase, Role, Stage, TransitionError, UnknownStatus, apply, opening,
-    rule,
+    Action, Holder, NationalStatus, Phase, Role, Stage, TransitionError, UnknownRole,
+    UnknownStatus, apply, opening, rule,
 };
 pub use submission::{
     MAX_FILES_PER_COMPONENT, Requirement, ResultDelivery, SubmissionError, check_online_submission,

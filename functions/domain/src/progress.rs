@@ -30,6 +30,10 @@ pub struct Event {
     pub to: Stage,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Who the dossier was handed to: a department's id for
+    /// `AssignDepartment`, an official's subject for `AssignSpecialist`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handed_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,6 +51,15 @@ pub enum ProgressError {
     NoDeadline,
     #[error("stored events are not a valid history: {0}")]
     BadHistory(String),
+    #[error("`{0:?}` must name who the dossier is handed to")]
+    MissingHandover(Action),
+    #[error("`{0:?}` hands the dossier to no one")]
+    UnexpectedHandover(Action),
+}
+
+/// Whether an action hands the dossier to someone named in the event.
+fn hands_over(action: Action) -> bool {
+    matches!(action, Action::AssignDepartment | Action::AssignSpecialist)
 }
 
 /// The state of one dossier, built only through [`DossierProgress::open`]
@@ -77,6 +90,7 @@ impl DossierProgress {
                 from: None,
                 to,
                 note,
+                handed_to: None,
             }],
             clock: resolution.map(|r| DeadlineClock::start(at, r)),
         })
@@ -91,7 +105,21 @@ impl DossierProgress {
         at: NaiveDateTime,
         note: Option<String>,
     ) -> Result<&Event, ProgressError> {
-        self.apply_event(Some(calendar), action, actor, at, note)
+        self.apply_event(Some(calendar), action, actor, at, note, None)
+    }
+
+    /// Like [`act`](Self::act) for the moves that hand the dossier to a
+    /// department or an official (`AssignDepartment`, `AssignSpecialist`).
+    pub fn hand_over(
+        &mut self,
+        calendar: &WorkingCalendar,
+        action: Action,
+        actor: Actor,
+        at: NaiveDateTime,
+        note: Option<String>,
+        to: String,
+    ) -> Result<&Event, ProgressError> {
+        self.apply_event(Some(calendar), action, actor, at, note, Some(to))
     }
 
     /// With a calendar, an extension is judged (later than the appointment,
@@ -104,7 +132,13 @@ impl DossierProgress {
         actor: Actor,
         at: NaiveDateTime,
         note: Option<String>,
+        handed_to: Option<String>,
     ) -> Result<&Event, ProgressError> {
+        match (hands_over(action), handed_to.is_some()) {
+            (true, false) => return Err(ProgressError::MissingHandover(action)),
+            (false, true) => return Err(ProgressError::UnexpectedHandover(action)),
+            _ => {}
+        }
         let last = self.last_event().at;
         if at < last {
             return Err(ProgressError::OutOfOrder { at, last });
@@ -142,6 +176,7 @@ impl DossierProgress {
             from: Some(from),
             to,
             note,
+            handed_to,
         });
         Ok(self.last_event())
     }
@@ -171,6 +206,7 @@ impl DossierProgress {
                 stored.actor.clone(),
                 stored.at,
                 stored.note.clone(),
+                stored.handed_to.clone(),
             )?;
             progress.check_stored(&stored)?;
         }
@@ -204,6 +240,29 @@ impl DossierProgress {
         self.events
             .last()
             .expect("a dossier always has its opening event")
+    }
+
+    /// The department the dossier was last handed to.
+    pub fn department(&self) -> Option<&str> {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| e.action == Action::AssignDepartment)
+            .and_then(|e| e.handed_to.as_deref())
+    }
+
+    /// The specialist working on the dossier in its current department: the
+    /// one it was assigned to, or who took it up, since it got there.
+    pub fn assignee(&self) -> Option<&str> {
+        self.events
+            .iter()
+            .rev()
+            .take_while(|e| e.action != Action::AssignDepartment)
+            .find_map(|e| match e.action {
+                Action::AssignSpecialist => e.handed_to.as_deref(),
+                Action::StartReview => Some(e.actor.id.as_str()),
+                _ => None,
+            })
     }
 
     pub fn received_at(&self) -> NaiveDateTime {
@@ -298,9 +357,13 @@ pub(crate) mod tests {
 
     pub(crate) fn run(dossier: &mut DossierProgress, steps: &[(Action, Role, NaiveDateTime)]) {
         for &(action, role, when) in steps {
-            dossier
-                .act(test_calendar(), action, actor(role), when, None)
-                .unwrap_or_else(|e| panic!("{action:?} by {role:?} at {when}: {e}"));
+            let done = if hands_over(action) {
+                let to = "phong-tu-phap".to_owned();
+                dossier.hand_over(test_calendar(), action, actor(role), when, None, to)
+            } else {
+                dossier.act(test_calendar(), action, actor(role), when, None)
+            };
+            done.unwrap_or_else(|e| panic!("{action:?} by {role:?} at {when}: {e}"));
         }
     }
 
@@ -351,6 +414,85 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn hand_overs_name_the_department_and_the_specialist() {
+        let cal = test_calendar();
+        let mut dossier = at_desk(at(2026, 6, 1, 9, 0), &[]);
+        let desk = actor(Role::Desk);
+        assert_eq!(
+            dossier.act(
+                cal,
+                Action::AssignDepartment,
+                desk.clone(),
+                at(2026, 6, 1, 9, 5),
+                None
+            ),
+            Err(ProgressError::MissingHandover(Action::AssignDepartment))
+        );
+        dossier
+            .hand_over(
+                cal,
+                Action::AssignDepartment,
+                desk,
+                at(2026, 6, 1, 9, 5),
+                None,
+                "phong-ho-tich".into(),
+            )
+            .unwrap();
+        assert_eq!(
+            (dossier.department(), dossier.assignee()),
+            (Some("phong-ho-tich"), None)
+        );
+        let head = actor(Role::DepartmentHead);
+        dossier
+            .hand_over(
+                cal,
+                Action::AssignSpecialist,
+                head,
+                at(2026, 6, 1, 10, 0),
+                None,
+                "cv-lan".into(),
+            )
+            .unwrap();
+        assert_eq!(dossier.assignee(), Some("cv-lan"));
+        let mut lan = actor(Role::Specialist);
+        lan.id = "cv-lan".into();
+        dossier
+            .act(cal, Action::StartReview, lan, at(2026, 6, 1, 11, 0), None)
+            .unwrap();
+        assert_eq!(dossier.stage().holder(), Some(crate::Holder::Specialist));
+        assert_eq!(dossier.assignee(), Some("cv-lan"));
+        // A new department starts without a specialist.
+        dossier
+            .hand_over(
+                cal,
+                Action::AssignDepartment,
+                actor(Role::AgencyLeader),
+                at(2026, 6, 2, 8, 0),
+                None,
+                "phong-2".into(),
+            )
+            .unwrap();
+        assert_eq!(
+            (dossier.department(), dossier.assignee()),
+            (Some("phong-2"), None)
+        );
+        let replayed = DossierProgress::replay(five_days(), dossier.events().to_vec()).unwrap();
+        assert_eq!(replayed, dossier);
+        assert_eq!(
+            dossier
+                .act(
+                    cal,
+                    Action::StartReview,
+                    actor(Role::Specialist),
+                    at(2026, 6, 2, 9, 0),
+                    None
+                )
+                .map(|e| e.handed_to.clone()),
+            Ok(None)
+        );
+    }
+
+    #[test]
     fn a_refused_action_changes_nothing() {
         let cal = test_calendar();
         let mut dossier = at_desk(at(2026, 6, 1, 9, 0), &[]);
@@ -361,7 +503,7 @@ pub(crate) mod tests {
         assert!(attempt(
             &mut dossier,
             Action::Approve,
-            Role::Leader,
+            Role::AgencyLeader,
             at(2026, 6, 1, 9, 30)
         ));
         assert!(attempt(
@@ -377,7 +519,7 @@ pub(crate) mod tests {
         assert!(attempt(
             &mut dossier,
             too_early,
-            Role::Leader,
+            Role::AgencyLeader,
             at(2026, 6, 1, 9, 30)
         ));
         assert_eq!(dossier, before);
@@ -438,7 +580,7 @@ pub(crate) mod tests {
                 Action::Extend {
                     new_due: at(2026, 6, 12, 17, 0),
                 },
-                Role::Leader,
+                Role::AgencyLeader,
                 at(2026, 6, 5, 9, 0),
             )],
         );
@@ -463,7 +605,12 @@ pub(crate) mod tests {
             for (action, role, minutes) in attempts {
                 now += Duration::minutes(minutes);
                 let before = dossier.clone();
-                if dossier.act(cal, action, actor(role), now, None).is_err() {
+                let done = if hands_over(action) {
+                    dossier.hand_over(cal, action, actor(role), now, None, "phong-1".into()).map(|_| ())
+                } else {
+                    dossier.act(cal, action, actor(role), now, None).map(|_| ())
+                };
+                if done.is_err() {
                     prop_assert_eq!(&dossier, &before);
                 }
                 let paused = dossier.clock().unwrap().paused_since().is_some();

@@ -205,30 +205,140 @@ impl fmt::Display for Stage {
     }
 }
 
-/// Who acts on a dossier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Who acts on a dossier or on the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The applicant (công dân, tổ chức).
     Citizen,
-    /// Officer of the one-stop desk (bộ phận một cửa): receives and returns.
+    /// Officer of the one-stop desk (cán bộ một cửa): receives and returns.
     Desk,
-    /// Officer of the processing department (chuyên viên).
+    /// Officer of a processing department (chuyên viên).
     Specialist,
-    /// Head of the department or agency (lãnh đạo): assigns, approves, signs.
-    Leader,
+    /// Head of a department (lãnh đạo phòng): assigns within it, approves.
+    DepartmentHead,
+    /// Head of the agency (lãnh đạo đơn vị): routes, approves and signs.
+    AgencyLeader,
+    /// Manages the agency's officials, departments and routes; moves no dossier.
+    AgencyAdmin,
+    /// Manages agencies across the deployment; sees no dossier.
+    SystemAdmin,
     /// The system itself: payment gateway confirmations, electronic return.
     System,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 8] = [
         Role::Citizen,
         Role::Desk,
         Role::Specialist,
-        Role::Leader,
+        Role::DepartmentHead,
+        Role::AgencyLeader,
+        Role::AgencyAdmin,
+        Role::SystemAdmin,
         Role::System,
     ];
+
+    /// The roles an account of an agency can be given.
+    pub const OFFICIAL: [Role; 6] = [
+        Role::Desk,
+        Role::Specialist,
+        Role::DepartmentHead,
+        Role::AgencyLeader,
+        Role::AgencyAdmin,
+        Role::SystemAdmin,
+    ];
+
+    /// Works on the agency's dossiers (reads them, moves them).
+    pub fn handles_dossiers(self) -> bool {
+        matches!(
+            self,
+            Role::Desk | Role::Specialist | Role::DepartmentHead | Role::AgencyLeader
+        )
+    }
+
+    /// Belongs to one department of the agency.
+    pub fn needs_department(self) -> bool {
+        matches!(self, Role::Specialist | Role::DepartmentHead)
+    }
+
+    /// Sees the agency's supervision figures and register.
+    pub fn supervises(self) -> bool {
+        matches!(self, Role::DepartmentHead | Role::AgencyLeader)
+    }
+
+    /// The role's name in tokens, files and URLs (as serde writes it).
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Citizen => "citizen",
+            Role::Desk => "desk",
+            Role::Specialist => "specialist",
+            Role::DepartmentHead => "department_head",
+            Role::AgencyLeader => "agency_leader",
+            Role::AgencyAdmin => "agency_admin",
+            Role::SystemAdmin => "system_admin",
+            Role::System => "system",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Role::Citizen => "Công dân, tổ chức",
+            Role::Desk => "Cán bộ một cửa",
+            Role::Specialist => "Chuyên viên",
+            Role::DepartmentHead => "Lãnh đạo phòng",
+            Role::AgencyLeader => "Lãnh đạo đơn vị",
+            Role::AgencyAdmin => "Quản trị đơn vị",
+            Role::SystemAdmin => "Quản trị hệ thống",
+            Role::System => "Hệ thống",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.key() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a role (desk, specialist, department_head, agency_leader, agency_admin, system_admin)"
+)]
+pub struct UnknownRole(pub String);
+
+/// Whose move a dossier waits for, which is the work queue it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Holder {
+    /// The one-stop desk: to accept, route, or return.
+    Desk,
+    /// A department, until its head or a specialist takes the dossier up.
+    Department,
+    /// The specialist it was assigned to.
+    Specialist,
+    /// The head of the department that examined it, for approval.
+    Approver,
+    /// The applicant: a supplement or a payment is awaited.
+    Applicant,
+}
+
+impl Stage {
+    /// Who must act next; `None` once processing has ended at the desk.
+    pub fn holder(self) -> Option<Holder> {
+        Some(match self {
+            Submitted | Received | ResultReady => Holder::Desk,
+            AssignedToDepartment => Holder::Department,
+            UnderReview => Holder::Specialist,
+            AwaitingApproval => Holder::Approver,
+            SupplementRequested(_) | AwaitingPayment(_) => Holder::Applicant,
+            Refused | Withdrawn | Stopped | Returned => return None,
+        })
+    }
 }
 
 /// Something done to a dossier.
@@ -245,7 +355,10 @@ pub enum Action {
     ProvideSupplement,
     RequestPayment,
     ConfirmPayment,
+    /// Hands the dossier to a department (named by the event's `handed_to`).
     AssignDepartment,
+    /// Hands the dossier to a specialist of its department (`handed_to`).
+    AssignSpecialist,
     StartReview,
     SubmitForApproval,
     SendBack,
@@ -260,6 +373,76 @@ pub enum Action {
 }
 
 impl Action {
+    /// The moves officials make, in the order the back office offers them
+    /// (`Extend` stands for any new date).
+    pub const OFFERED: [Action; 16] = [
+        Action::Accept,
+        Action::AssignDepartment,
+        Action::AssignSpecialist,
+        Action::StartReview,
+        Action::SubmitForApproval,
+        Action::Approve,
+        Action::SendBack,
+        Action::RequestSupplement,
+        Action::ProvideSupplement,
+        Action::RequestPayment,
+        Action::ConfirmPayment,
+        Action::ReturnResult,
+        Action::Extend {
+            new_due: NaiveDateTime::MIN,
+        },
+        Action::RefuseIntake,
+        Action::Stop,
+        Action::Withdraw,
+    ];
+
+    /// The action's name in the API and in URLs (its serde tag).
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::SubmitOnline => "submit_online",
+            Action::ReceiveAtDesk => "receive_at_desk",
+            Action::Accept => "accept",
+            Action::RefuseIntake => "refuse_intake",
+            Action::RequestSupplement => "request_supplement",
+            Action::ProvideSupplement => "provide_supplement",
+            Action::RequestPayment => "request_payment",
+            Action::ConfirmPayment => "confirm_payment",
+            Action::AssignDepartment => "assign_department",
+            Action::AssignSpecialist => "assign_specialist",
+            Action::StartReview => "start_review",
+            Action::SubmitForApproval => "submit_for_approval",
+            Action::SendBack => "send_back",
+            Action::Approve => "approve",
+            Action::Extend { .. } => "extend",
+            Action::Withdraw => "withdraw",
+            Action::Stop => "stop",
+            Action::ReturnResult => "return_result",
+        }
+    }
+
+    /// What the official's button says.
+    pub fn verb_vi(self) -> &'static str {
+        match self {
+            Action::Accept => "Tiếp nhận",
+            Action::AssignDepartment => "Chuyển phòng xử lý",
+            Action::AssignSpecialist => "Phân công chuyên viên",
+            Action::StartReview => "Nhận xử lý",
+            Action::SubmitForApproval => "Trình phê duyệt",
+            Action::Approve => "Phê duyệt",
+            Action::SendBack => "Trả lại chuyên viên",
+            Action::RequestSupplement => "Yêu cầu bổ sung (Mẫu 02)",
+            Action::ProvideSupplement => "Ghi nhận đã bổ sung",
+            Action::RequestPayment => "Yêu cầu nộp phí, lệ phí",
+            Action::ConfirmPayment => "Xác nhận đã nộp phí",
+            Action::ReturnResult => "Trả kết quả",
+            Action::Extend { .. } => "Xin lỗi, hẹn lại (Mẫu 04)",
+            Action::RefuseIntake => "Từ chối tiếp nhận (Mẫu 03)",
+            Action::Stop => "Dừng xử lý",
+            Action::Withdraw => "Rút hồ sơ theo yêu cầu",
+            other => other.label_vi(),
+        }
+    }
+
     /// What the applicant reads in the dossier's history.
     pub fn label_vi(self) -> &'static str {
         match self {
@@ -272,6 +455,7 @@ impl Action {
             Action::RequestPayment => "Yêu cầu thực hiện nghĩa vụ tài chính",
             Action::ConfirmPayment => "Xác nhận đã nộp phí, lệ phí",
             Action::AssignDepartment => "Chuyển phòng chuyên môn xử lý",
+            Action::AssignSpecialist => "Phân công chuyên viên xử lý",
             Action::StartReview => "Chuyên viên bắt đầu xử lý",
             Action::SubmitForApproval => "Trình lãnh đạo phê duyệt",
             Action::SendBack => "Lãnh đạo trả lại để xử lý tiếp",
@@ -299,14 +483,17 @@ pub enum TransitionError {
     NotAnOpening(Action),
 }
 
-use Role::{Citizen, Desk, Leader, Specialist, System};
+use Role::{AgencyLeader, Citizen, DepartmentHead, Desk, Specialist, System};
 use Stage::*;
 
+/// The applicant, or the desk recording what the applicant brought or asked.
 const APPLICANT: &[Role] = &[Citizen, Desk];
 const DESK: &[Role] = &[Desk];
 const SPECIALIST: &[Role] = &[Specialist];
-const LEADER: &[Role] = &[Leader];
-const DESK_OR_LEADER: &[Role] = &[Desk, Leader];
+const LEADERS: &[Role] = &[DepartmentHead, AgencyLeader];
+const ROUTING: &[Role] = &[Desk, DepartmentHead, AgencyLeader];
+/// Mẫu 04 is the specialist's, or a leader's on the specialist's behalf.
+const APOLOGY: &[Role] = &[Specialist, DepartmentHead, AgencyLeader];
 const PAYMENT: &[Role] = &[Desk, System];
 const RETURN: &[Role] = &[Desk, System];
 
@@ -357,14 +544,18 @@ pub fn rule(from: Stage, action: Action) -> Option<(Stage, &'static [Role])> {
         (UnderReview, Action::RequestPayment) => (AwaitingPayment(Phase::Processing), SPECIALIST),
         (AwaitingPayment(Phase::Intake), Action::ConfirmPayment) => (Submitted, PAYMENT),
         (AwaitingPayment(Phase::Processing), Action::ConfirmPayment) => (UnderReview, PAYMENT),
-        (Received, Action::AssignDepartment) => (AssignedToDepartment, DESK_OR_LEADER),
-        (AssignedToDepartment | UnderReview, Action::AssignDepartment) => {
-            (AssignedToDepartment, LEADER)
+        (Received, Action::AssignDepartment) => (AssignedToDepartment, ROUTING),
+        // Re-routing, or the next department of the route once a step is approved.
+        (AssignedToDepartment | UnderReview | AwaitingApproval, Action::AssignDepartment) => {
+            (AssignedToDepartment, LEADERS)
+        }
+        (AssignedToDepartment | UnderReview, Action::AssignSpecialist) => {
+            (AssignedToDepartment, LEADERS)
         }
         (AssignedToDepartment, Action::StartReview) => (UnderReview, SPECIALIST),
         (UnderReview, Action::SubmitForApproval) => (AwaitingApproval, SPECIALIST),
-        (AwaitingApproval, Action::SendBack) => (UnderReview, LEADER),
-        (AwaitingApproval, Action::Approve) => (ResultReady, LEADER),
+        (AwaitingApproval, Action::SendBack) => (UnderReview, LEADERS),
+        (AwaitingApproval, Action::Approve) => (ResultReady, LEADERS),
         (
             Received
             | AssignedToDepartment
@@ -372,9 +563,9 @@ pub fn rule(from: Stage, action: Action) -> Option<(Stage, &'static [Role])> {
             | AwaitingApproval
             | AwaitingPayment(Phase::Processing),
             Action::Extend { .. },
-        ) => (from, LEADER),
+        ) => (from, APOLOGY),
         (_, Action::Withdraw) if open_before_result => (Withdrawn, APPLICANT),
-        (_, Action::Stop) if in_processing => (Stopped, LEADER),
+        (_, Action::Stop) if in_processing => (Stopped, LEADERS),
         (ResultReady, Action::ReturnResult) => (Returned, RETURN),
         _ => return None,
     })
@@ -430,6 +621,7 @@ pub(crate) mod tests {
             Action::RequestPayment,
             Action::ConfirmPayment,
             Action::AssignDepartment,
+            Action::AssignSpecialist,
             Action::StartReview,
             Action::SubmitForApproval,
             Action::SendBack,
@@ -448,7 +640,7 @@ pub(crate) mod tests {
             (Action::AssignDepartment, Desk),
             (Action::StartReview, Specialist),
             (Action::SubmitForApproval, Specialist),
-            (Action::Approve, Leader),
+            (Action::Approve, AgencyLeader),
             (Action::ReturnResult, Desk),
         ];
         let mut stage = opening(Action::SubmitOnline, Citizen).unwrap();
@@ -478,7 +670,7 @@ pub(crate) mod tests {
     #[test]
     fn wrong_moves_and_wrong_roles_are_refused() {
         assert_eq!(
-            apply(Submitted, Action::Approve, Leader),
+            apply(Submitted, Action::Approve, AgencyLeader),
             Err(TransitionError::NotAllowed {
                 from: Submitted,
                 action: Action::Approve
@@ -502,6 +694,39 @@ pub(crate) mod tests {
         assert_eq!(
             opening(Action::Accept, Desk),
             Err(TransitionError::NotAnOpening(Action::Accept))
+        );
+    }
+
+    #[test]
+    fn action_keys_are_their_serde_tags() {
+        for action in all_actions() {
+            let json = serde_json::to_value(action).unwrap();
+            assert_eq!(json["action"], action.key());
+        }
+    }
+
+    #[test]
+    fn role_keys_are_their_serde_names_and_parse_back() {
+        for role in Role::ALL {
+            assert_eq!(
+                serde_json::to_string(&role).unwrap(),
+                format!("\"{}\"", role.key())
+            );
+            assert_eq!(role.key().parse::<Role>(), Ok(role));
+        }
+        assert!("leader".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn every_open_stage_waits_on_someone_and_final_stages_on_no_one() {
+        for stage in Stage::ALL {
+            assert_eq!(stage.holder().is_none(), stage.is_final(), "{stage:?}");
+        }
+        assert_eq!(AwaitingApproval.holder(), Some(Holder::Approver));
+        assert_eq!(ResultReady.holder(), Some(Holder::Desk));
+        assert_eq!(
+            SupplementRequested(Phase::Processing).holder(),
+            Some(Holder::Applicant)
         );
     }
 
@@ -556,8 +781,10 @@ pub(crate) mod tests {
                         prop_assert!(!stage.is_final());
                         if to == Returned { prop_assert_eq!(stage, ResultReady); }
                         if to == ResultReady && stage != ResultReady {
-                            prop_assert_eq!((stage, action, role), (AwaitingApproval, Action::Approve, Leader));
+                            prop_assert_eq!((stage, action), (AwaitingApproval, Action::Approve));
+                            prop_assert!(matches!(role, DepartmentHead | AgencyLeader));
                         }
+                        prop_assert!(role == System || role == Citizen || role.handles_dossiers());
                         if role == Citizen {
                             prop_assert!(matches!(action, Action::ProvideSupplement | Action::Withdraw));
                         }

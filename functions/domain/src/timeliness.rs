@@ -135,7 +135,7 @@ mod tests {
             d,
             &[
                 (Action::SubmitForApproval, Role::Specialist, when),
-                (Action::Approve, Role::Leader, when),
+                (Action::Approve, Role::AgencyLeader, when),
             ],
         );
     }
@@ -241,7 +241,10 @@ mod tests {
         let extend = Action::Extend {
             new_due: at(2026, 6, 12, 17, 0),
         };
-        run(&mut d, &[(extend, Role::Leader, at(2026, 6, 8, 10, 0))]);
+        run(
+            &mut d,
+            &[(extend, Role::AgencyLeader, at(2026, 6, 8, 10, 0))],
+        );
         assert_eq!(
             d.due(test_calendar(), at(2026, 6, 8, 10, 0)).unwrap(),
             Some(at(2026, 6, 12, 17, 0))
