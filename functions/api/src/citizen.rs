@@ -263,7 +263,7 @@ pub async fn submit(
         procedure_code: procedure.code.clone(),
         procedure_name: procedure.name.to_string(),
         agency: app.agency.clone(),
-        owner: caller.subject.clone(),
+        owner: Some(caller.subject.clone()),
         channel: Channel::Online,
         applicant,
         summary: summary.unwrap_or(procedure.name.as_str()).to_owned(),
@@ -277,7 +277,11 @@ pub async fn submit(
     let request_sha256 = hex::encode(Sha256::digest(&body));
     let submitted = app
         .store
-        .submit(new, key.as_deref().map(|k| (k, request_sha256.as_str())))
+        .submit(
+            new,
+            key.as_deref().map(|k| (k, request_sha256.as_str())),
+            None,
+        )
         .await?;
     let record = &submitted.record;
     if !submitted.replayed {
@@ -336,8 +340,9 @@ fn may_read(record: &DossierRecord, caller: Option<&Caller>, secret: Option<&str
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0
     });
-    let by_account =
-        caller.is_some_and(|c| c.subject == record.owner || c.is_official_of(&record.agency));
+    let by_account = caller.is_some_and(|c| {
+        record.owner.as_deref() == Some(c.subject.as_str()) || c.is_official_of(&record.agency)
+    });
     by_secret || by_account
 }
 
@@ -494,13 +499,7 @@ pub async fn my_dossiers(
             page.limit.unwrap_or(20),
             page.cursor.as_deref(),
         )
-        .await
-        .map_err(|e| match e {
-            store::StoreError::Corrupt(_) => {
-                ApiError::invalid("cursor", "Tham số phân trang không hợp lệ.", e)
-            }
-            other => other.into(),
-        })?;
+        .await?;
     Ok(Json(MyDossiersView {
         items: result
             .items
@@ -530,7 +529,7 @@ pub async fn supplement(
 ) -> Result<Json<TrackView>, ApiError> {
     let form: SupplementForm = json_body(&headers, &body)?;
     let (mut record, mut progress) = load_readable(&app, &code, Some(&caller), None).await?;
-    if record.owner != caller.subject {
+    if record.owner.as_deref() != Some(caller.subject.as_str()) {
         return Err(ApiError::DossierNotFound);
     }
     if form.version.is_some_and(|v| v != record.version) {
@@ -587,13 +586,8 @@ pub async fn supplement(
         .map(|(f, v)| StoredFile::new(v, f.component, revision, now))
         .collect();
     record.files.extend(added.iter().cloned());
-    record.stage = progress.stage();
-    record.status = record.stage.national();
-    record.due_at = progress
-        .due(&app.calendar, now)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    record.version += 1;
-    app.store.record_change(&record, &event).await?;
+    record.follow(&progress, &app.calendar, now)?;
+    app.store.record_change(&record, &event, None).await?;
     app.store.mark_attached(&added).await?;
     Ok(Json(track_view(&app, &record, &progress)?))
 }

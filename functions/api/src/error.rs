@@ -219,6 +219,9 @@ impl From<StoreError> for ApiError {
                 ApiError::Busy(e.to_string())
             }
             StoreError::Unavailable(_) => ApiError::Unavailable(e.to_string()),
+            StoreError::BadCursor => {
+                ApiError::invalid("cursor", "Tham số phân trang không hợp lệ.", e)
+            }
             StoreError::Corrupt(_) => ApiError::Internal(e.to_string()),
         }
     }

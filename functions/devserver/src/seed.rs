@@ -79,7 +79,7 @@ pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow:
                     procedure_code: procedure.code.clone(),
                     procedure_name: procedure.name.to_string(),
                     agency: state.agency.clone(),
-                    owner: DEMO_CITIZEN.into(),
+                    owner: Some(DEMO_CITIZEN.into()),
                     channel: Channel::Online,
                     applicant,
                     summary: "Hồ sơ thử nghiệm của môi trường phát triển".into(),
@@ -91,6 +91,7 @@ pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow:
                     opening: progress.last_event().clone(),
                 },
                 Some((&format!("demo-{}", procedure.code), "demo")),
+                None,
             )
             .await?;
         if code.as_str() == "1.010041" {
@@ -129,14 +130,16 @@ async fn ask_for_supplement(state: &AppState, code: &domain::DossierCode) -> any
             id: id.into(),
             role,
         };
-        let event = progress
-            .act(&state.calendar, action, actor, state.now(), note)?
-            .clone();
-        record.stage = progress.stage();
-        record.status = record.stage.national();
-        record.due_at = progress.due(&state.calendar, state.now())?;
-        record.version += 1;
-        state.store.record_change(&record, &event).await?;
+        let now = state.now();
+        let event = if action == Action::AssignDepartment {
+            let to = "phong-quan-ly-cu-tru".to_owned();
+            progress.hand_over(&state.calendar, action, actor, now, note, to)?
+        } else {
+            progress.act(&state.calendar, action, actor, now, note)?
+        }
+        .clone();
+        record.follow(&progress, &state.calendar, now)?;
+        state.store.record_change(&record, &event, None).await?;
     }
     Ok(())
 }

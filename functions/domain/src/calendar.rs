@@ -178,6 +178,18 @@ impl WorkingCalendar {
             .expect("the bundled holiday file is checked by the tests")
     }
 
+    /// The national calendar where an agency's own announced years (same
+    /// format) replace the national announcement of those years.
+    pub fn with_agency_overrides(agency_toml: &str) -> Result<Self, CalendarError> {
+        let parse = |text: &str| {
+            text.parse::<toml::Table>()
+                .map_err(|e| CalendarError::Overrides(e.to_string()))
+        };
+        let mut merged = parse(BUNDLED_OVERRIDES)?;
+        merged.extend(parse(agency_toml)?);
+        Self::new(&merged.to_string(), OfficeHours::default())
+    }
+
     /// A calendar from the rules plus the announced years in `overrides_toml`
     /// (the format of `data/holidays.toml`).
     pub fn new(overrides_toml: &str, office: OfficeHours) -> Result<Self, CalendarError> {
@@ -532,6 +544,28 @@ mod tests {
             );
         }
         assert!(cal.is_working_day(date(2027, 2, 12)).unwrap());
+    }
+
+    #[test]
+    fn an_agency_year_replaces_the_national_one_and_only_that_year() {
+        let agency = r#"
+            [2027]
+            source = "Quyết định của UBND tỉnh (thử nghiệm)"
+            [2027.days_off]
+            "2027-02-05" = "Tết Nguyên Đán"
+            "2027-03-15" = "Ngày lễ của tỉnh"
+        "#;
+        let cal = WorkingCalendar::with_agency_overrides(agency).unwrap();
+        assert!(!cal.is_working_day(date(2027, 3, 15)).unwrap());
+        assert!(
+            cal.is_working_day(date(2027, 2, 8)).unwrap(),
+            "2027 is the agency's list only"
+        );
+        assert!(
+            !cal.is_working_day(date(2026, 2, 16)).unwrap(),
+            "2026 stays national"
+        );
+        assert!(WorkingCalendar::with_agency_overrides("[2027]\nsource = 1").is_err());
     }
 
     #[test]

@@ -22,8 +22,8 @@ pub use deadline::{
 };
 pub use lunar::{LunarDate, lunar_new_year};
 pub use office::{
-    Department, DepartmentId, MAX_ROUTE_STEPS, OfficeError, Official, ProcessingRoute, Queue,
-    RouteStep,
+    AgencyProfile, Department, DepartmentId, MAX_ROUTE_STEPS, OfficeError, Official,
+    ProcessingRoute, Queue, RouteStep,
 };
 pub use procedure::{
     CatalogueImport, Channel, ChannelOption, Component, Currency, Fee, FeeKind, Fees, FormTemplate,

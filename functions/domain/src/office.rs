@@ -34,6 +34,8 @@ pub enum OfficeError {
     NotAnOfficialRole(Role),
     #[error("the role `{0}` needs a department")]
     DepartmentRequired(&'static str),
+    #[error("the agency's calendar: {0}")]
+    BadCalendar(String),
 }
 
 /// A department of an agency, by a short stable id such as `phong-ho-tich`.
@@ -236,6 +238,50 @@ impl TryFrom<OfficialWire> for Official {
             w.roles,
             w.active,
         )
+    }
+}
+
+/// An agency served by this deployment, as its forms and the national
+/// portal name it. Credentials are never kept here: only the name of the
+/// secret that holds them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyProfile {
+    pub code: AgencyCode,
+    /// "Sở Tư pháp tỉnh Ninh Bình".
+    pub name: String,
+    /// Cơ quan chủ quản ("ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"), if any.
+    #[serde(default)]
+    pub parent_name: Option<String>,
+    /// The unit that receives dossiers ("Bộ phận Một cửa").
+    pub desk_name: String,
+    /// Where its papers are signed ("Ninh Bình").
+    pub place: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// The unit code (`madonvi`) the national portal knows it by.
+    #[serde(default)]
+    pub national_unit_code: Option<String>,
+    /// The name of the AWS Secrets Manager secret with its DVCQG account.
+    #[serde(default)]
+    pub national_credentials_secret: Option<String>,
+    /// Its own announced days off and swapped working days, in the format
+    /// of the national holiday file; a year listed here replaces the
+    /// national announcement of that year for this agency.
+    #[serde(default)]
+    pub calendar_overrides: Option<String>,
+}
+
+impl AgencyProfile {
+    /// Checks what serde cannot: names present, the calendar file readable.
+    pub fn check(&self) -> Result<(), OfficeError> {
+        for name in [&self.name, &self.desk_name, &self.place] {
+            check_name(name)?;
+        }
+        if let Some(toml) = &self.calendar_overrides {
+            crate::WorkingCalendar::with_agency_overrides(toml)
+                .map_err(|e| OfficeError::BadCalendar(e.to_string()))?;
+        }
+        Ok(())
     }
 }
 

@@ -51,7 +51,7 @@ async fn each_change_is_sent_once_with_its_status() {
                 procedure_code: ProcedureCode::parse("1.003677").unwrap(),
                 procedure_name: "Khai báo tạm vắng".into(),
                 agency: domain::AgencyCode::parse("000.00.01.H29").unwrap(),
-                owner: "citizen-1".into(),
+                owner: Some("citizen-1".into()),
                 channel: Channel::Online,
                 applicant,
                 summary: "Khai báo tạm vắng".into(),
@@ -62,6 +62,7 @@ async fn each_change_is_sent_once_with_its_status() {
                 tracking_secret: "secret".into(),
                 opening: progress.last_event().clone(),
             },
+            None,
             None,
         )
         .await
@@ -75,10 +76,10 @@ async fn each_change_is_sent_once_with_its_status() {
         .act(&WorkingCalendar::vietnam(), Action::Accept, desk, at, None)
         .unwrap()
         .clone();
-    record.stage = progress.stage();
-    record.status = record.stage.national();
-    record.version += 1;
-    store.record_change(&record, &event).await.unwrap();
+    record
+        .follow(&progress, &WorkingCalendar::vietnam(), at)
+        .unwrap();
+    store.record_change(&record, &event, None).await.unwrap();
 
     let outbox = LocalOutbox::default();
     assert_eq!(

@@ -11,14 +11,16 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use domain::{
-    AgencyCode, Applicant, Channel, DossierCode, Event, MAX_DAILY_SEQUENCE, NationalStatus,
-    ProcedureCode, ResolutionTime, ResultDelivery, Stage,
+    AgencyCode, Applicant, Channel, DepartmentId, DossierCode, DossierProgress, Event,
+    MAX_DAILY_SEQUENCE, NationalStatus, ProcedureCode, Queue, ResolutionTime, ResultDelivery,
+    Stage, WorkingCalendar,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
 use crate::attachments::StoredFile;
+use crate::audit::{AuditEntry, AuditItem};
 use crate::error::StoreError;
 use crate::{Store, keys};
 
@@ -30,8 +32,9 @@ pub struct DossierRecord {
     pub procedure_code: ProcedureCode,
     pub procedure_name: String,
     pub agency: AgencyCode,
-    /// The identity-provider subject of the applicant's account.
-    pub owner: String,
+    /// The identity-provider subject of the applicant's account; none for a
+    /// dossier handed in at the counter by someone without one.
+    pub owner: Option<String>,
     pub channel: Channel,
     pub applicant: Applicant,
     pub summary: String,
@@ -41,11 +44,68 @@ pub struct DossierRecord {
     pub due_at: Option<NaiveDateTime>,
     pub stage: Stage,
     pub status: NationalStatus,
+    /// The department it was last handed to, and its specialist there.
+    #[serde(default)]
+    pub department: Option<DepartmentId>,
+    #[serde(default)]
+    pub assignee: Option<String>,
     /// Bumped by every change; a change names the version it was based on.
     pub version: u64,
     pub files: Vec<StoredFile>,
+    /// The signed result, once approved.
+    #[serde(default)]
+    pub result: Option<DossierResult>,
     /// SHA-256 (hex) of the tracking secret given to the applicant.
     pub tracking_secret_sha256: String,
+}
+
+/// What the agency decided: the result paper's number and its files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierResult {
+    /// Số, ký hiệu of the result paper (e.g. `125/GCN-STP`).
+    pub number: String,
+    pub files: Vec<StoredFile>,
+    pub recorded_at: NaiveDateTime,
+    pub recorded_by: String,
+}
+
+impl DossierRecord {
+    /// The work queue the dossier is in now; `None` once finished.
+    pub fn queue(&self) -> Option<Queue> {
+        Queue::of(
+            self.stage,
+            self.department.as_ref(),
+            self.assignee.as_deref(),
+        )
+    }
+
+    /// Brings the record in line with `progress` after a move made at
+    /// `now`: stage, status, holder, appointment, and the next version.
+    pub fn follow(
+        &mut self,
+        progress: &DossierProgress,
+        calendar: &WorkingCalendar,
+        now: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        self.stage = progress.stage();
+        self.status = self.stage.national();
+        self.department = progress
+            .department()
+            .map(DepartmentId::parse)
+            .transpose()
+            .map_err(StoreError::corrupt)?;
+        self.assignee = progress.assignee().map(str::to_owned);
+        self.due_at = progress.due(calendar, now).map_err(StoreError::corrupt)?;
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Every file of the dossier: the applicant's and the result's.
+    pub fn all_files(&self) -> impl Iterator<Item = &StoredFile> {
+        self.files
+            .iter()
+            .chain(self.result.iter().flat_map(|r| r.files.iter()))
+    }
 }
 
 /// A dossier about to be submitted; the store gives it its code.
@@ -54,7 +114,8 @@ pub struct NewDossier {
     pub procedure_code: ProcedureCode,
     pub procedure_name: String,
     pub agency: AgencyCode,
-    pub owner: String,
+    /// The applicant's account, if they have one (see `DossierRecord::owner`).
+    pub owner: Option<String>,
     pub channel: Channel,
     pub applicant: Applicant,
     pub summary: String,
@@ -67,6 +128,34 @@ pub struct NewDossier {
     pub tracking_secret: String,
     /// The opening event (seq 1); its time is the receipt time.
     pub opening: Event,
+}
+
+impl NewDossier {
+    /// The dossier's first record, under the code the store issued.
+    fn record(&self, code: DossierCode) -> DossierRecord {
+        DossierRecord {
+            code,
+            procedure_code: self.procedure_code.clone(),
+            procedure_name: self.procedure_name.clone(),
+            agency: self.agency.clone(),
+            owner: self.owner.clone(),
+            channel: self.channel,
+            applicant: self.applicant.clone(),
+            summary: self.summary.clone(),
+            result_delivery: self.result_delivery.clone(),
+            resolution: self.resolution,
+            received_at: self.opening.at,
+            due_at: self.due_at,
+            stage: self.opening.to,
+            status: self.opening.to.national(),
+            department: None,
+            assignee: None,
+            version: 1,
+            files: self.files.clone(),
+            result: None,
+            tracking_secret_sha256: secret_hash(&self.tracking_secret),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -89,28 +178,41 @@ pub struct DossierPage {
     pub next: Option<String>,
 }
 
+/// The dossier item. Index keys are left out where they do not apply, so
+/// finished dossiers drop out of the work queues (sparse GSI2) and counter
+/// dossiers without an account out of "my dossiers".
 #[derive(Serialize, Deserialize)]
 #[allow(non_snake_case)]
-struct DossierItem {
+pub(crate) struct DossierItem {
     PK: String,
     SK: String,
-    GSI1PK: String,
-    GSI1SK: String,
-    GSI2PK: String,
-    GSI2SK: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    GSI1PK: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    GSI1SK: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    GSI2PK: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    GSI2SK: Option<String>,
+    GSI3PK: String,
+    GSI3SK: String,
     version: u64,
-    record: DossierRecord,
+    pub(crate) record: DossierRecord,
 }
 
 impl From<&DossierRecord> for DossierItem {
     fn from(r: &DossierRecord) -> Self {
+        let owner = r.owner.as_deref();
+        let queue = r.queue();
         DossierItem {
             PK: keys::dossier(&r.code),
             SK: keys::META.into(),
-            GSI1PK: keys::owner_index(&r.owner),
-            GSI1SK: keys::owner_sort(r.received_at, &r.code),
-            GSI2PK: keys::queue(&r.agency, r.status),
-            GSI2SK: keys::queue_sort(r.due_at, &r.code),
+            GSI1PK: owner.map(keys::owner_index),
+            GSI1SK: owner.map(|_| keys::owner_sort(r.received_at, &r.code)),
+            GSI2PK: queue.as_ref().map(|q| keys::queue(&r.agency, q)),
+            GSI2SK: queue.map(|_| keys::queue_sort(r.due_at, &r.code)),
+            GSI3PK: keys::register(&r.agency, r.received_at.date()),
+            GSI3SK: keys::owner_sort(r.received_at, &r.code),
             version: r.version,
             record: r.clone(),
         }
@@ -145,13 +247,13 @@ struct IdempotencyItem {
     expires_at: u64,
 }
 
-type Item = HashMap<String, AttributeValue>;
+pub(crate) type Item = HashMap<String, AttributeValue>;
 
-fn to_item<T: Serialize>(value: &T) -> Item {
+pub(crate) fn to_item<T: Serialize>(value: &T) -> Item {
     serde_dynamo::to_item(value).expect("records serialise to items")
 }
 
-fn put(table: &str, item: Item, condition: &str) -> TransactWriteItem {
+pub(crate) fn put(table: &str, item: Item, condition: &str) -> TransactWriteItem {
     let put = Put::builder()
         .table_name(table)
         .set_item(Some(item))
@@ -202,17 +304,21 @@ impl Store {
     /// records and the idempotency record in one transaction. With an
     /// idempotency key (and the SHA-256 of the request), a repeat returns the
     /// first dossier.
+    /// A dossier received at the counter passes its `audit` record (its
+    /// target is filled with the code issued) to be written with it.
     pub async fn submit(
         &self,
         new: NewDossier,
         idempotency: Option<(&str, &str)>,
+        audit: Option<&AuditEntry>,
     ) -> Result<Submitted, StoreError> {
         let day = new.opening.at.date();
         let counter_key = keys::counter(&new.agency, day);
         let lock = self.sequence_lock(&counter_key);
         let _turn = lock.lock().await;
+        let idempotency_owner = new.owner.clone().unwrap_or_default();
         if let Some((key, request_sha256)) = idempotency
-            && let Some(done) = self.replay(&new.owner, key, request_sha256).await?
+            && let Some(done) = self.replay(&idempotency_owner, key, request_sha256).await?
         {
             return Ok(done);
         }
@@ -224,25 +330,7 @@ impl Store {
             }
             let code =
                 DossierCode::issue(&new.agency, day, sequence).map_err(StoreError::corrupt)?;
-            let record = DossierRecord {
-                code: code.clone(),
-                procedure_code: new.procedure_code.clone(),
-                procedure_name: new.procedure_name.clone(),
-                agency: new.agency.clone(),
-                owner: new.owner.clone(),
-                channel: new.channel,
-                applicant: new.applicant.clone(),
-                summary: new.summary.clone(),
-                result_delivery: new.result_delivery.clone(),
-                resolution: new.resolution,
-                received_at: new.opening.at,
-                due_at: new.due_at,
-                stage: new.opening.to,
-                status: new.opening.to.national(),
-                version: 1,
-                files: new.files.clone(),
-                tracking_secret_sha256: secret_hash(&new.tracking_secret),
-            };
+            let record = new.record(code.clone());
             let mut items = vec![self.counter_update(&counter_key, current, sequence)];
             items.push(put(
                 &self.settings.table,
@@ -250,6 +338,15 @@ impl Store {
                 "attribute_not_exists(PK)",
             ));
             items.extend(self.event_items(&code, &new.opening));
+            if let Some(audit) = audit {
+                let mut audit = audit.clone();
+                audit.target = code.to_string();
+                items.push(put(
+                    &self.settings.table,
+                    to_item(&AuditItem::from(&audit)),
+                    "attribute_not_exists(PK)",
+                ));
+            }
             if let Some((key, request_sha256)) = idempotency {
                 let expires_at = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
@@ -257,7 +354,7 @@ impl Store {
                     .saturating_add(IDEMPOTENCY_WINDOW)
                     .as_secs();
                 let item = IdempotencyItem {
-                    PK: keys::idempotency(&new.owner, key),
+                    PK: keys::idempotency(&idempotency_owner, key),
                     SK: keys::META.into(),
                     request_sha256: request_sha256.to_owned(),
                     code: code.clone(),
@@ -293,7 +390,7 @@ impl Store {
                         idempotency.is_some() && failed(reasons.len().saturating_sub(1));
                     if idempotency_failed && let Some((key, request_sha256)) = idempotency {
                         // Another process submitted the same request meanwhile.
-                        return match self.replay(&new.owner, key, request_sha256).await? {
+                        return match self.replay(&idempotency_owner, key, request_sha256).await? {
                             Some(done) => Ok(done),
                             None => Err(StoreError::Contention(counter_key)),
                         };
@@ -448,11 +545,13 @@ impl Store {
 
     /// Writes a change: the dossier item as it is now (its version one more
     /// than the version it was read at) and the event that made it, with the
-    /// outbox records. Fails with `Conflict` if someone changed it meanwhile.
+    /// outbox records and, for an official's action, its audit record.
+    /// Fails with `Conflict` if someone changed the dossier meanwhile.
     pub async fn record_change(
         &self,
         record: &DossierRecord,
         event: &Event,
+        audit: Option<&AuditEntry>,
     ) -> Result<(), StoreError> {
         let based_on = record
             .version
@@ -467,6 +566,13 @@ impl Store {
             .expect("table and item are set");
         let mut items = vec![TransactWriteItem::builder().put(meta).build()];
         items.extend(self.event_items(&record.code, event));
+        if let Some(audit) = audit {
+            items.push(put(
+                &self.settings.table,
+                to_item(&AuditItem::from(audit)),
+                "attribute_not_exists(PK)",
+            ));
+        }
         let result = self
             .ddb
             .transact_write_items()
@@ -534,7 +640,7 @@ fn cancellation_reasons(error: Option<&TransactWriteItemsError>) -> Vec<String> 
     }
 }
 
-fn encode_cursor(key: &Item) -> String {
+pub(crate) fn encode_cursor(key: &Item) -> String {
     let plain: HashMap<&str, &str> = key
         .iter()
         .filter_map(|(k, v)| v.as_s().ok().map(|s| (k.as_str(), s.as_str())))
@@ -542,17 +648,30 @@ fn encode_cursor(key: &Item) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&plain).expect("strings serialise"))
 }
 
-/// A cursor is only accepted for the partition it was issued for, so it
-/// cannot be used to read someone else's list.
 fn decode_cursor(cursor: &str, partition: &str) -> Result<Item, StoreError> {
-    let bad = || StoreError::corrupt("invalid page cursor");
+    decode_index_cursor(cursor, "GSI1", partition)
+}
+
+/// A cursor is only accepted for the partition (of `index`, or of the table
+/// when `index` is empty) it was issued for, so it cannot be used to read
+/// someone else's list.
+pub(crate) fn decode_index_cursor(
+    cursor: &str,
+    index: &str,
+    partition: &str,
+) -> Result<Item, StoreError> {
+    let bad = || StoreError::BadCursor;
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let plain: HashMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    let allowed = ["PK", "SK", "GSI1PK", "GSI1SK"];
+    let (pk, sk) = (format!("{index}PK"), format!("{index}SK"));
+    let mut allowed = vec!["PK", "SK"];
+    if !index.is_empty() {
+        allowed.extend([pk.as_str(), sk.as_str()]);
+    }
     if plain.len() != allowed.len() || !plain.keys().all(|k| allowed.contains(&k.as_str())) {
         return Err(bad());
     }
-    if plain.get("GSI1PK").map(String::as_str) != Some(partition) {
+    if plain.get(&pk).map(String::as_str) != Some(partition) {
         return Err(bad());
     }
     Ok(plain

@@ -12,6 +12,8 @@ pub enum StoreError {
     SequenceExhausted(String),
     #[error("could not issue a dossier number for {0}: too many concurrent writers")]
     Contention(String),
+    #[error("the page cursor is not one this list issued")]
+    BadCursor,
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
     #[error("the storage service failed: {0}")]

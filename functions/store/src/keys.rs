@@ -1,7 +1,7 @@
 //! Key spellings, in one place.
 
 use chrono::NaiveDateTime;
-use domain::{AgencyCode, DossierCode, NationalStatus, ProcedureCode};
+use domain::{AgencyCode, DossierCode, ProcedureCode, Queue};
 use sha2::{Digest, Sha256};
 
 pub const META: &str = "META";
@@ -41,8 +41,50 @@ pub fn owner_sort(received_at: NaiveDateTime, code: &DossierCode) -> String {
     format!("{}#{code}", received_at.format("%Y-%m-%dT%H:%M:%S"))
 }
 
-pub fn queue(agency: &AgencyCode, status: NationalStatus) -> String {
-    format!("QUEUE#{agency}#{:02}", status.code())
+pub fn queue(agency: &AgencyCode, queue: &Queue) -> String {
+    match queue {
+        Queue::Desk => format!("QUEUE#{agency}#DESK"),
+        Queue::Applicant => format!("QUEUE#{agency}#APPLICANT"),
+        Queue::Department(d) => format!("QUEUE#{agency}#DEPT#{d}"),
+        Queue::Approval(d) => format!("QUEUE#{agency}#APPROVAL#{d}"),
+        Queue::Official(subject) => format!("QUEUE#{agency}#USER#{}", owner_hash(subject)),
+    }
+}
+
+/// The register (sổ theo dõi) partition of an agency's month.
+pub fn register(agency: &AgencyCode, day: chrono::NaiveDate) -> String {
+    format!("REGISTER#{agency}#{}", day.format("%Y-%m"))
+}
+
+pub fn audit(agency: &AgencyCode, day: chrono::NaiveDate) -> String {
+    format!("AUDIT#{agency}#{}", day.format("%Y-%m"))
+}
+
+pub fn official(subject: &str) -> String {
+    format!("OFFICIAL#{}", owner_hash(subject))
+}
+
+pub fn staff(agency: &AgencyCode) -> String {
+    format!("STAFF#{agency}")
+}
+
+pub fn agency(agency: &AgencyCode) -> String {
+    format!("AGENCY#{agency}")
+}
+
+pub const AGENCIES: &str = "AGENCIES";
+
+pub fn department(id: &domain::DepartmentId) -> String {
+    format!("DEPT#{id}")
+}
+
+pub fn route(procedure: &ProcedureCode) -> String {
+    format!("ROUTE#{procedure}")
+}
+
+/// Time stamps in sort keys: sortable text, Vietnam time.
+pub fn stamp(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 /// Dossiers without a deadline sort after every dated one.

@@ -11,27 +11,40 @@
 //! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change |
 //! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`) |
 //! | procedure | `PROCEDURE#<code>` | `META` | the catalogue record as JSON |
+//! | audit record | `AUDIT#<agency>#<YYYY-MM>` | `<time>#<target>#<uuid>` | written with the change |
+//! | agency, departments, routes, officials | see `directory.rs` | | |
 //!
-//! GSI1 (`GSI1PK` = `OWNER#<subject>`, `GSI1SK` = `<received_at>#<code>`): "my dossiers".
-//! GSI2 (`GSI2PK` = `QUEUE#<agency>#<status>`, `GSI2SK` = `<due>#<code>`): work queues.
+//! GSI1 (`GSI1PK` = `OWNER#<subject>`, `GSI1SK` = `<received_at>#<code>`): "my dossiers";
+//! also `STAFF#<agency>` (officials by name) and `AGENCIES`.
+//! GSI2 (`GSI2PK` = `QUEUE#<agency>#<holder>`, `GSI2SK` = `<due>#<code>`): work queues,
+//! holder = `DESK`, `APPLICANT`, `DEPT#<id>`, `APPROVAL#<id>` or `USER#<subject hash>`;
+//! sparse: a finished dossier has no GSI2 keys, so it leaves every queue.
+//! GSI3 (`GSI3PK` = `REGISTER#<agency>#<YYYY-MM>`, `GSI3SK` = `<received_at>#<code>`): the
+//! register (Mẫu 06) and the supervision figures, by month of receipt.
 
 mod attachments;
+mod audit;
+mod directory;
 mod dossiers;
 mod error;
 mod keys;
 mod metrics;
 mod outbox;
 mod procedures;
+mod queues;
 mod schema;
 mod settings;
 
 pub use attachments::{
     AttachmentError, FileKind, FileLimits, StoredFile, UploadRequest, UploadTicket, VerifiedUpload,
 };
-pub use dossiers::{DossierPage, DossierRecord, NewDossier, Submitted, secret_hash};
+pub use audit::{AuditEntry, AuditPage};
+pub use directory::{AgencySetup, RouteRecord};
+pub use dossiers::{DossierPage, DossierRecord, DossierResult, NewDossier, Submitted, secret_hash};
 pub use error::StoreError;
 pub use metrics::RequestCounter;
 pub use outbox::{OutboxEntry, OutboxKind};
+pub use queues::{QueueFilter, QueuePage};
 pub use schema::{create_bucket, create_table};
 pub use settings::StoreSettings;
 

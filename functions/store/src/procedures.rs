@@ -1,6 +1,6 @@
 //! The procedure catalogue in the table: one item per procedure.
 
-use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::AttributeValue;
 use domain::{Procedure, ProcedureCode};
 
 use crate::error::StoreError;
@@ -31,45 +31,20 @@ impl Store {
             .map_err(StoreError::corrupt)
     }
 
-    /// Writes procedures 25 at a time, retrying what DynamoDB leaves unprocessed.
+    /// Writes (or replaces) catalogue records.
     pub async fn put_procedures(&self, procedures: &[Procedure]) -> Result<(), StoreError> {
-        for chunk in procedures.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|p| {
-                    let json = serde_json::to_string(p).expect("procedures serialise");
-                    let put = PutRequest::builder()
-                        .item("PK", AttributeValue::S(keys::procedure(&p.code)))
-                        .item("SK", AttributeValue::S(keys::META.into()))
-                        .item("data", AttributeValue::S(json))
-                        .build()
-                        .expect("item is set");
-                    WriteRequest::builder().put_request(put).build()
-                })
-                .collect();
-            for attempt in 0..8u32 {
-                let out = self
-                    .ddb
-                    .batch_write_item()
-                    .request_items(&self.settings.table, requests)
-                    .send()
-                    .await
-                    .map_err(StoreError::sdk)?;
-                requests = out
-                    .unprocessed_items
-                    .and_then(|mut m| m.remove(&self.settings.table))
-                    .unwrap_or_default();
-                if requests.is_empty() {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
-            }
-            if !requests.is_empty() {
-                return Err(StoreError::Unavailable(
-                    "catalogue writes stayed unprocessed".into(),
-                ));
-            }
-        }
-        Ok(())
+        let items = procedures
+            .iter()
+            .map(|p| {
+                let json = serde_json::to_string(p).expect("procedures serialise");
+                [
+                    ("PK".to_owned(), AttributeValue::S(keys::procedure(&p.code))),
+                    ("SK".to_owned(), AttributeValue::S(keys::META.into())),
+                    ("data".to_owned(), AttributeValue::S(json)),
+                ]
+                .into()
+            })
+            .collect();
+        self.batch_put(items).await
     }
 }

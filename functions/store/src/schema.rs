@@ -38,7 +38,7 @@ fn index(name: &str, pk: &str, sk: &str) -> GlobalSecondaryIndex {
         .expect("name, keys and projection are set")
 }
 
-/// Creates the single table with its two indexes and TTL; an existing table is kept.
+/// Creates the single table with its three indexes and TTL; an existing table is kept.
 pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), StoreError> {
     let exists = ddb.describe_table().table_name(table).send().await.is_ok();
     if exists {
@@ -51,8 +51,11 @@ pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, table: &str) -> Result
         .key_schema(key("PK", KeyType::Hash))
         .key_schema(key("SK", KeyType::Range))
         .global_secondary_indexes(index("GSI1", "GSI1PK", "GSI1SK"))
-        .global_secondary_indexes(index("GSI2", "GSI2PK", "GSI2SK"));
-    for name in ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"] {
+        .global_secondary_indexes(index("GSI2", "GSI2PK", "GSI2SK"))
+        .global_secondary_indexes(index("GSI3", "GSI3PK", "GSI3SK"));
+    for name in [
+        "PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK",
+    ] {
         request = request.attribute_definitions(string_attribute(name));
     }
     request.send().await.map_err(StoreError::sdk)?;

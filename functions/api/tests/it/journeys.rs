@@ -151,14 +151,19 @@ async fn a_supplement_keeps_the_code_and_adds_a_revision() {
                 .unwrap();
         let note = (action == Action::RequestSupplement)
             .then(|| "Bổ sung bản chụp căn cước rõ nét hơn.".to_owned());
-        let event = progress
-            .act(&calendar, action, official(role), at, note)
-            .unwrap()
-            .clone();
-        record.stage = progress.stage();
-        record.status = record.stage.national();
-        record.version += 1;
-        app.store.record_change(&record, &event).await.unwrap();
+        let event = if action == Action::AssignDepartment {
+            let to = "phong-cu-tru".to_owned();
+            progress.hand_over(&calendar, action, official(role), at, note, to)
+        } else {
+            progress.act(&calendar, action, official(role), at, note)
+        }
+        .unwrap()
+        .clone();
+        record.follow(&progress, &calendar, at).unwrap();
+        app.store
+            .record_change(&record, &event, None)
+            .await
+            .unwrap();
     }
     let view: Value = app
         .track_as(code.as_str(), &token)
