@@ -46,7 +46,10 @@ pub fn tracking_routes() -> Router<AppState> {
 /// Header carrying the tracking secret, so it stays out of URLs and logs.
 pub const TRACKING_SECRET_HEADER: &str = "x-tracking-secret";
 
-fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, ApiError> {
+pub(crate) fn json_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, ApiError> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -63,7 +66,7 @@ fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T
     serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 
-fn status_view(stage: Stage) -> StatusView {
+pub(crate) fn status_view(stage: Stage) -> StatusView {
     let status = stage.national();
     StatusView {
         code: status.code(),
@@ -112,7 +115,7 @@ pub async fn create_upload(
     ))
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -131,7 +134,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     }
 }
 
-fn applicant(form: &ApplicantForm) -> Result<Applicant, ApiError> {
+pub(crate) fn applicant(form: &ApplicantForm) -> Result<Applicant, ApiError> {
     let owner_type = match form.owner_type.as_str() {
         "citizen" => OwnerType::Citizen,
         "business" => OwnerType::Business,
@@ -154,7 +157,7 @@ fn applicant(form: &ApplicantForm) -> Result<Applicant, ApiError> {
     .map_err(|e| ApiError::invalid(e.field(), e.message_vi(), &e))
 }
 
-fn delivery(form: &DeliveryForm) -> Result<ResultDelivery, ApiError> {
+pub(crate) fn delivery(form: &DeliveryForm) -> Result<ResultDelivery, ApiError> {
     match (form.method.as_str(), form.address.as_deref().map(str::trim)) {
         ("at_desk", _) => Ok(ResultDelivery::AtDesk),
         ("online", _) => Ok(ResultDelivery::Online),
@@ -176,9 +179,10 @@ fn delivery(form: &DeliveryForm) -> Result<ResultDelivery, ApiError> {
     }
 }
 
-fn submission_error(e: SubmissionError) -> ApiError {
+pub(crate) fn submission_error(e: SubmissionError) -> ApiError {
     match e {
         SubmissionError::NotOnline(_) => ApiError::NotOnline,
+        SubmissionError::ChannelNotOffered { .. } => ApiError::ChannelNotOffered,
         SubmissionError::MissingComponent { index, name } => {
             ApiError::MissingComponent { index, name }
         }
@@ -271,6 +275,7 @@ pub async fn submit(
         resolution,
         due_at,
         files,
+        papers: Vec::new(),
         tracking_secret: URL_SAFE_NO_PAD.encode(rand::random::<[u8; 18]>()),
         opening: progress.last_event().clone(),
     };

@@ -27,6 +27,17 @@ pub enum ApiError {
     SignInNotConfigured,
     #[error("procedure not offered online")]
     NotOnline,
+    #[error("procedure not received through this channel")]
+    ChannelNotOffered,
+    #[error("signed in, but no active official account")]
+    NotAnOfficial,
+    /// A move the rules or the official's role do not allow; the message
+    /// says which, in Vietnamese.
+    #[error("refused: {detail}")]
+    Refused { message_vi: String, detail: String },
+    /// Someone changed the dossier first; carries its fresh state.
+    #[error("the dossier changed meanwhile")]
+    Stale(Box<serde_json::Value>),
     #[error("missing component {index}: {name}")]
     MissingComponent { index: usize, name: String },
     #[error(transparent)]
@@ -69,6 +80,10 @@ pub struct Problem {
     /// The request field at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// With `HO_SO_DA_THAY_DOI` from the back office: the dossier as it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -103,6 +118,25 @@ impl ApiError {
                 "THU_TUC_KHONG_NOP_TRUC_TUYEN",
                 "Thủ tục này chưa nhận hồ sơ trực tuyến; vui lòng nộp trực tiếp hoặc qua bưu chính.".into(),
                 Some("procedure_code".into()),
+            ),
+            ChannelNotOffered => (
+                S::UNPROCESSABLE_ENTITY,
+                "THU_TUC_KHONG_NHAN_QUA_KENH_NAY",
+                "Thủ tục này không tiếp nhận hồ sơ qua hình thức đã chọn.".into(),
+                Some("channel".into()),
+            ),
+            NotAnOfficial => (
+                S::FORBIDDEN,
+                "CHUA_CO_TAI_KHOAN_CAN_BO",
+                "Tài khoản này chưa được cấp quyền cán bộ hoặc đã bị khóa; vui lòng liên hệ quản trị đơn vị.".into(),
+                None,
+            ),
+            Refused { message_vi, .. } => (S::CONFLICT, "THAO_TAC_KHONG_HOP_LE", message_vi.clone(), None),
+            Stale(_) => (
+                S::CONFLICT,
+                "HO_SO_DA_THAY_DOI",
+                "Hồ sơ vừa được người khác cập nhật; trạng thái mới nhất được hiển thị, vui lòng xem lại trước khi thao tác.".into(),
+                None,
             ),
             MissingComponent { index, name } => (
                 S::UNPROCESSABLE_ENTITY,
@@ -249,6 +283,11 @@ impl IntoResponse for ApiError {
                 Some(detail.clone())
             }
             ApiError::Attachment(e) => Some(e.to_string()),
+            ApiError::Refused { detail, .. } => Some(detail.clone()),
+            _ => None,
+        };
+        let current = match self {
+            ApiError::Stale(state) => Some(*state),
             _ => None,
         };
         let body = Problem {
@@ -258,6 +297,7 @@ impl IntoResponse for ApiError {
             code,
             detail,
             field,
+            current,
         };
         (
             status,

@@ -3,6 +3,7 @@
 //! request into domain types, call the domain, call the store, answer.
 
 mod auth;
+mod backoffice;
 mod citizen;
 #[cfg(any(debug_assertions, test))]
 pub mod dev_issuer;
@@ -24,6 +25,12 @@ use axum::Router;
 /// supplements, downloads — plus the OpenAPI description.
 pub fn citizen_router() -> Router<AppState> {
     submission_router().merge(tracking_router())
+}
+
+/// The one-stop back office: queues, actions, counter receipts, forms,
+/// register, supervision and administration (the `backoffice` Lambda).
+pub fn backoffice_router() -> Router<AppState> {
+    backoffice::routes()
 }
 
 /// What writes: upload tickets, submission, supplements (the `submit` Lambda).

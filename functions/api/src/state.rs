@@ -1,10 +1,12 @@
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDateTime;
-use domain::{AgencyCode, WorkingCalendar};
+use domain::{AgencyCode, AgencyProfile, WorkingCalendar};
 use store::Store;
 
 use crate::auth::Authenticator;
+use crate::error::ApiError;
 
 /// "Now" in Asia/Ho_Chi_Minh; tests pass a fixed clock.
 pub type Clock = Arc<dyn Fn() -> NaiveDateTime + Send + Sync>;
@@ -23,11 +25,37 @@ pub struct AppState {
     /// provider is configured (the site then says sign-in is unavailable).
     pub sign_in: Option<crate::SignInView>,
     pub clock: Clock,
+    /// Agencies' own calendars, by the text of their announced days.
+    pub calendars: CalendarCache,
 }
+
+/// Calendars built from agencies' announcements, kept across requests.
+pub type CalendarCache = Arc<Mutex<HashMap<String, Arc<WorkingCalendar>>>>;
 
 impl AppState {
     pub fn now(&self) -> NaiveDateTime {
         (self.clock)()
+    }
+
+    /// The working calendar of an agency: the national one, or the one its
+    /// own announced days make.
+    pub fn calendar_of(
+        &self,
+        profile: Option<&AgencyProfile>,
+    ) -> Result<Arc<WorkingCalendar>, ApiError> {
+        let Some(toml) = profile.and_then(|p| p.calendar_overrides.as_ref()) else {
+            return Ok(self.calendar.clone());
+        };
+        let mut cache = self.calendars.lock().expect("calendar cache poisoned");
+        if let Some(calendar) = cache.get(toml) {
+            return Ok(calendar.clone());
+        }
+        let calendar = Arc::new(
+            WorkingCalendar::with_agency_overrides(toml)
+                .map_err(|e| ApiError::Internal(format!("agency calendar: {e}")))?,
+        );
+        cache.insert(toml.clone(), calendar.clone());
+        Ok(calendar)
     }
 
     /// The state of a deployed function, from its environment: the store
@@ -50,6 +78,7 @@ impl AppState {
                 .to_owned(),
             sign_in: sign_in_from_env(),
             clock: Self::system_clock(),
+            calendars: CalendarCache::default(),
         };
         state.store.warm_up().await;
         Ok(state)

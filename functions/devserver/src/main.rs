@@ -94,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
             scope: "openid".into(),
         }),
         clock: AppState::system_clock(),
+        calendars: Default::default(),
     };
     seed::demo_dossiers(&state, &catalogue).await?;
 

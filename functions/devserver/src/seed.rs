@@ -87,6 +87,7 @@ pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow:
                     resolution,
                     due_at: progress.due(&state.calendar, now)?,
                     files: Vec::new(),
+                    papers: Vec::new(),
                     tracking_secret: format!("demo-{}", procedure.code),
                     opening: progress.last_event().clone(),
                 },

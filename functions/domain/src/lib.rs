@@ -38,5 +38,6 @@ pub use status::{
 };
 pub use submission::{
     MAX_FILES_PER_COMPONENT, Requirement, ResultDelivery, SubmissionError, check_online_submission,
+    check_paper_receipt,
 };
-pub use timeliness::{Outlook, Timeliness, evaluate, outlook};
+pub use timeliness::{Outlook, Timeliness, at_risk_until, evaluate, outlook};

@@ -74,6 +74,8 @@ pub const MAX_FILES_PER_COMPONENT: usize = 10;
 pub enum SubmissionError {
     #[error("procedure {0} does not take online submissions")]
     NotOnline(String),
+    #[error("procedure {code} is not received by {channel:?}")]
+    ChannelNotOffered { code: String, channel: Channel },
     #[error("component {index} ({name}) is required but has no file")]
     MissingComponent { index: usize, name: String },
     #[error("the procedure has no component {0}")]
@@ -112,6 +114,38 @@ pub fn check_online_submission(
                 count: counts[index],
             });
         }
+    }
+    for (index, component) in procedure.components.iter().enumerate() {
+        if component.requirement() == Requirement::Required && counts[index] == 0 {
+            return Err(SubmissionError::MissingComponent {
+                index,
+                name: component.name.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks the papers handed in at the counter or by post (`(component
+/// index, number of papers)`) against `procedure`: the channel is offered,
+/// every paper belongs to the procedure and every required one is there.
+pub fn check_paper_receipt(
+    procedure: &Procedure,
+    channel: Channel,
+    papers: &[(usize, u32)],
+) -> Result<(), SubmissionError> {
+    if procedure.channel(channel).is_none() {
+        return Err(SubmissionError::ChannelNotOffered {
+            code: procedure.code.to_string(),
+            channel,
+        });
+    }
+    let mut counts = vec![0u32; procedure.components.len()];
+    for &(index, count) in papers {
+        let slot = counts
+            .get_mut(index)
+            .ok_or(SubmissionError::UnknownComponent(index))?;
+        *slot += count;
     }
     for (index, component) in procedure.components.iter().enumerate() {
         if component.requirement() == Requirement::Required && counts[index] == 0 {
@@ -218,6 +252,34 @@ mod tests {
         assert!(matches!(
             check_online_submission(&counter_only, &[]),
             Err(SubmissionError::NotOnline(_))
+        ));
+    }
+
+    #[test]
+    fn papers_at_the_counter_need_the_channel_and_every_required_paper() {
+        let mut p = procedure();
+        p.channels[0].channel = Channel::InPerson;
+        assert_eq!(
+            check_paper_receipt(&p, Channel::InPerson, &[(0, 1), (1, 1), (2, 1)]),
+            Ok(())
+        );
+        assert_eq!(
+            check_paper_receipt(&p, Channel::InPerson, &[(0, 1)]),
+            Err(SubmissionError::MissingComponent {
+                index: 1,
+                name: "Giấy báo tử".into()
+            })
+        );
+        assert_eq!(
+            check_paper_receipt(&p, Channel::InPerson, &[(0, 1), (1, 1), (9, 1)]),
+            Err(SubmissionError::UnknownComponent(9))
+        );
+        assert!(matches!(
+            check_paper_receipt(&p, Channel::Post, &[(0, 1), (1, 1)]),
+            Err(SubmissionError::ChannelNotOffered {
+                channel: Channel::Post,
+                ..
+            })
         ));
     }
 }

@@ -7,14 +7,14 @@
 //! dossier on time. More than one supplement request counts as late.
 
 use chrono::NaiveDateTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingCalendar;
 use crate::deadline::DeadlineError;
 use crate::progress::DossierProgress;
 use crate::status::NationalStatus;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Timeliness {
     /// Finished on a day before the appointment day.
@@ -88,6 +88,16 @@ pub fn outlook(
     })
 }
 
+/// Dossiers due before this instant are at risk: overdue, or due by the end
+/// of the second working day after today (the back office's early warning).
+pub fn at_risk_until(
+    calendar: &WorkingCalendar,
+    now: NaiveDateTime,
+) -> Result<NaiveDateTime, DeadlineError> {
+    let day = calendar.add_working_days(now.date(), 2)?;
+    Ok(day.and_time(calendar.office_hours().closing()))
+}
+
 /// Evaluates a dossier as of `now`.
 pub fn evaluate(
     dossier: &DossierProgress,
@@ -142,6 +152,15 @@ mod tests {
 
     fn verdict(d: &DossierProgress, now: NaiveDateTime) -> Timeliness {
         evaluate(d, test_calendar(), now).unwrap()
+    }
+
+    #[test]
+    fn at_risk_means_due_by_the_end_of_the_second_working_day() {
+        // Friday 24/04/2026: Monday 27/04 is Giỗ Tổ, so two working days on is Wednesday 29/04.
+        assert_eq!(
+            at_risk_until(test_calendar(), at(2026, 4, 24, 10, 0)).unwrap(),
+            at(2026, 4, 29, 17, 0)
+        );
     }
 
     #[test]

@@ -59,6 +59,7 @@ async fn each_change_is_sent_once_with_its_status() {
                 resolution: None,
                 due_at: None,
                 files: Vec::new(),
+                papers: Vec::new(),
                 tracking_secret: "secret".into(),
                 opening: progress.last_event().clone(),
             },

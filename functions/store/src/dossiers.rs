@@ -13,7 +13,7 @@ use chrono::NaiveDateTime;
 use domain::{
     AgencyCode, Applicant, Channel, DepartmentId, DossierCode, DossierProgress, Event,
     MAX_DAILY_SEQUENCE, NationalStatus, ProcedureCode, Queue, ResolutionTime, ResultDelivery,
-    Stage, WorkingCalendar,
+    Stage, Timeliness, WorkingCalendar,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -52,11 +52,55 @@ pub struct DossierRecord {
     /// Bumped by every change; a change names the version it was based on.
     pub version: u64,
     pub files: Vec<StoredFile>,
+    /// Papers handed in on paper (counter, post): component and counts.
+    #[serde(default)]
+    pub papers: Vec<HandedPaper>,
     /// The signed result, once approved.
     #[serde(default)]
     pub result: Option<DossierResult>,
+    /// When processing ended (QĐ 766) and how that stood against the appointment.
+    #[serde(default)]
+    pub finished: Option<Finished>,
+    /// The register's (Mẫu 06) hand-over times.
+    #[serde(default)]
+    pub milestones: Milestones,
     /// SHA-256 (hex) of the tracking secret given to the applicant.
     pub tracking_secret_sha256: String,
+}
+
+/// One paper handed in: the procedure's component, originals and copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandedPaper {
+    pub component: usize,
+    pub originals: u32,
+    pub copies: u32,
+}
+
+/// When the dossier first reached the processing department, when the
+/// result came back to the desk, and when it was handed to the applicant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestones {
+    pub sent_at: Option<NaiveDateTime>,
+    pub result_at: Option<NaiveDateTime>,
+    pub returned_at: Option<NaiveDateTime>,
+}
+
+impl Milestones {
+    fn of(progress: &DossierProgress) -> Self {
+        let first =
+            |hit: fn(&Event) -> bool| progress.events().iter().find(|e| hit(e)).map(|e| e.at);
+        Milestones {
+            sent_at: first(|e| e.action == domain::Action::AssignDepartment),
+            result_at: first(|e| e.to == Stage::ResultReady),
+            returned_at: first(|e| e.to == Stage::Returned),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finished {
+    pub at: NaiveDateTime,
+    pub timeliness: Timeliness,
 }
 
 /// What the agency decided: the result paper's number and its files.
@@ -96,6 +140,15 @@ impl DossierRecord {
             .map_err(StoreError::corrupt)?;
         self.assignee = progress.assignee().map(str::to_owned);
         self.due_at = progress.due(calendar, now).map_err(StoreError::corrupt)?;
+        self.finished = match progress.processing_end() {
+            Some(end) => Some(Finished {
+                at: end.at,
+                timeliness: domain::evaluate(progress, calendar, now)
+                    .map_err(StoreError::corrupt)?,
+            }),
+            None => None,
+        };
+        self.milestones = Milestones::of(progress);
         self.version += 1;
         Ok(())
     }
@@ -123,6 +176,7 @@ pub struct NewDossier {
     pub resolution: Option<ResolutionTime>,
     pub due_at: Option<NaiveDateTime>,
     pub files: Vec<StoredFile>,
+    pub papers: Vec<HandedPaper>,
     /// The secret the applicant tracks the dossier with; only its hash is kept
     /// on the dossier, the secret itself only for the idempotency window.
     pub tracking_secret: String,
@@ -152,7 +206,10 @@ impl NewDossier {
             assignee: None,
             version: 1,
             files: self.files.clone(),
+            papers: self.papers.clone(),
             result: None,
+            finished: None,
+            milestones: Milestones::default(),
             tracking_secret_sha256: secret_hash(&self.tracking_secret),
         }
     }

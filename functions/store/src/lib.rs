@@ -40,7 +40,10 @@ pub use attachments::{
 };
 pub use audit::{AuditEntry, AuditPage};
 pub use directory::{AgencySetup, RouteRecord};
-pub use dossiers::{DossierPage, DossierRecord, DossierResult, NewDossier, Submitted, secret_hash};
+pub use dossiers::{
+    DossierPage, DossierRecord, DossierResult, Finished, HandedPaper, Milestones, NewDossier,
+    Submitted, secret_hash,
+};
 pub use error::StoreError;
 pub use metrics::RequestCounter;
 pub use outbox::{OutboxEntry, OutboxKind};

@@ -99,6 +99,7 @@ pub async fn spawn_app() -> TestApp {
             let clock = clock.clone();
             Arc::new(move || *clock.lock().unwrap())
         },
+        calendars: Default::default(),
     };
     let router = api::citizen_router().with_state(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

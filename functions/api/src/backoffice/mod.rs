@@ -1,0 +1,131 @@
+//! The one-stop back office: work queues, dossier actions, counter receipts,
+//! printed forms, the register, supervision and administration. Every route
+//! takes a [`Staff`] — a signed-in person with an active official account —
+//! and checks the account's roles and agency through `domain::Official`.
+
+mod admin;
+mod dossiers;
+mod printing;
+mod supervision;
+mod views;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::routing::{get, post, put};
+use chrono::NaiveDateTime;
+use domain::{AgencyCode, Official, Role};
+use store::AuditEntry;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/can-bo/me", get(dossiers::me))
+        .route("/api/can-bo/queues/{queue}", get(dossiers::queue))
+        .route("/api/can-bo/uploads", post(dossiers::create_upload))
+        .route("/api/can-bo/dossiers", post(dossiers::receive_at_counter))
+        .route("/api/can-bo/dossiers/{code}", get(dossiers::detail))
+        .route("/api/can-bo/dossiers/{code}/actions", post(dossiers::act))
+        .route(
+            "/api/can-bo/dossiers/{code}/files/{file_id}",
+            get(dossiers::download),
+        )
+        .route(
+            "/api/can-bo/dossiers/{code}/forms/{form}",
+            get(printing::form),
+        )
+        .route("/api/can-bo/register", get(printing::register))
+        .route("/api/can-bo/supervision", get(supervision::dashboard))
+        .route("/api/can-bo/admin/agencies", get(admin::agencies))
+        .route(
+            "/api/can-bo/admin/agency",
+            get(admin::export).put(admin::put_profile),
+        )
+        .route("/api/can-bo/admin/import", post(admin::import))
+        .route(
+            "/api/can-bo/admin/departments/{id}",
+            put(admin::put_department),
+        )
+        .route(
+            "/api/can-bo/admin/officials/{subject}",
+            put(admin::put_official),
+        )
+        .route(
+            "/api/can-bo/admin/routes/{procedure}",
+            put(admin::put_route),
+        )
+        .route("/api/can-bo/admin/audit", get(admin::audit))
+}
+
+/// Where a request came from, for the audit record.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A signed-in official with an active account.
+pub struct Staff {
+    pub official: Official,
+    pub origin: Origin,
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let official = state
+            .store
+            .get_official(&caller.subject)
+            .await?
+            .filter(|o| o.active)
+            .ok_or(ApiError::NotAnOfficial)?;
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.chars().take(300).collect::<String>())
+        };
+        let origin = Origin {
+            // API Gateway puts the client first in X-Forwarded-For.
+            ip: header("x-forwarded-for")
+                .and_then(|v| v.split(',').next().map(|ip| ip.trim().to_owned())),
+            user_agent: header("user-agent"),
+        };
+        Ok(Staff { official, origin })
+    }
+}
+
+impl Staff {
+    /// The audit record of an operation by this official.
+    pub fn audit(
+        &self,
+        at: NaiveDateTime,
+        agency: &AgencyCode,
+        role: Option<Role>,
+        operation: &str,
+        target: String,
+        changes: serde_json::Value,
+    ) -> AuditEntry {
+        AuditEntry {
+            at,
+            agency: agency.clone(),
+            actor: self.official.subject.clone(),
+            actor_name: self.official.name.clone(),
+            role,
+            source_ip: self.origin.ip.clone(),
+            user_agent: self.origin.user_agent.clone(),
+            operation: operation.to_owned(),
+            target,
+            changes,
+        }
+    }
+}
