@@ -43,12 +43,11 @@ impl From<&AuditEntry> for AuditItem {
     fn from(entry: &AuditEntry) -> Self {
         AuditItem {
             PK: keys::audit(&entry.agency, entry.at.date()),
-            // The random tail keeps two records of one second apart.
+            // A time-ordered tail keeps records of one second apart and in order.
             SK: format!(
-                "{}#{}#{}",
+                "{}#{}",
                 keys::stamp(entry.at),
-                entry.target,
-                uuid::Uuid::new_v4().simple()
+                uuid::Uuid::now_v7().simple()
             ),
             entry: entry.clone(),
         }

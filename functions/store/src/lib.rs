@@ -11,7 +11,7 @@
 //! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change |
 //! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`) |
 //! | procedure | `PROCEDURE#<code>` | `META` | the catalogue record as JSON |
-//! | audit record | `AUDIT#<agency>#<YYYY-MM>` | `<time>#<target>#<uuid>` | written with the change |
+//! | audit record | `AUDIT#<agency>#<YYYY-MM>` | `<time>#<uuid v7>` | written with the change |
 //! | agency, departments, routes, officials | see `directory.rs` | | |
 //!
 //! GSI1 (`GSI1PK` = `OWNER#<subject>`, `GSI1SK` = `<received_at>#<code>`): "my dossiers";

@@ -101,7 +101,9 @@ pub async fn spawn_app() -> TestApp {
         },
         calendars: Default::default(),
     };
-    let router = api::citizen_router().with_state(state);
+    let router = api::citizen_router()
+        .merge(api::backoffice_router())
+        .with_state(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -135,7 +137,160 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// Another agency served by the same deployment.
+pub const OTHER_AGENCY: &str = "000.00.01.H01";
+
+/// The officials of [`TestApp::onboard`], by subject: (subject, department, roles).
+pub const STAFF: [(&str, Option<&str>, &[&str]); 8] = [
+    ("mot-cua-1", None, &["desk"]),
+    ("mot-cua-2", None, &["desk"]),
+    ("chuyen-vien-1", Some("phong-ho-tich"), &["specialist"]),
+    ("chuyen-vien-2", Some("phong-ho-tich"), &["specialist"]),
+    (
+        "truong-phong-1",
+        Some("phong-ho-tich"),
+        &["department_head"],
+    ),
+    ("lanh-dao-1", None, &["agency_leader"]),
+    ("quan-tri-1", None, &["agency_admin"]),
+    ("quan-tri-he-thong", None, &["system_admin"]),
+];
+
 impl TestApp {
+    /// Sets up the test agency and another one, as an administrator would
+    /// import them: departments, officials (see [`STAFF`]; the other
+    /// agency's have the same names with an `-x` suffix) and a route for
+    /// the counter-only procedure through the civil-status department.
+    pub async fn onboard(&self) {
+        for (agency, suffix) in [(AGENCY, ""), (OTHER_AGENCY, "-x")] {
+            let officials: Vec<Value> = STAFF
+                .iter()
+                .map(|(subject, department, roles)| {
+                    json!({
+                        "subject": format!("{subject}{suffix}"),
+                        "name": format!("Cán bộ {subject}{suffix}"),
+                        "agency": agency,
+                        "department": department,
+                        "roles": roles,
+                    })
+                })
+                .collect();
+            let setup: store::AgencySetup = serde_json::from_value(json!({
+                "agency": {
+                    "code": agency,
+                    "name": format!("Ủy ban nhân dân xã thử nghiệm {agency}"),
+                    "parent_name": "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH",
+                    "desk_name": "Bộ phận Một cửa",
+                    "place": "Ninh Bình",
+                    "national_unit_code": agency,
+                },
+                "departments": [
+                    {"id": "phong-ho-tich", "name": "Tư pháp – Hộ tịch"},
+                    {"id": "phong-cu-tru", "name": "Công an xã – Cư trú"},
+                ],
+                "officials": officials,
+                "routes": [
+                    {"procedure": COUNTER_ONLY, "route": [
+                        {"department": "phong-ho-tich", "time": {"amount": 4, "unit": "working_days"}},
+                    ]},
+                ],
+            }))
+            .unwrap();
+            self.store.import_setup(&setup).await.unwrap();
+        }
+        self.counter.reset();
+    }
+
+    /// A bearer token for an official of [`STAFF`] (or of the other agency).
+    pub fn staff(&self, subject: &str) -> String {
+        let agency = if subject.ends_with("-x") {
+            OTHER_AGENCY
+        } else {
+            AGENCY
+        };
+        self.issuer.token(subject, "Cán bộ", &[], Some(agency))
+    }
+
+    pub async fn bo_get(&self, token: &str, path: &str) -> Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn bo_send(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: &Value,
+    ) -> Response {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Does `action` (with its `fields`) on `code` at the dossier's current
+    /// version, as `subject`; the new desk view, or panics with the problem.
+    pub async fn act(&self, subject: &str, code: &str, action: &str, fields: Value) -> Value {
+        let version = self.desk_view(subject, code).await["version"].clone();
+        let mut body = json!({"action": action, "version": version});
+        body.as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        let response = self
+            .bo_send(
+                reqwest::Method::POST,
+                &self.staff(subject),
+                &format!("/api/can-bo/dossiers/{code}/actions"),
+                &body,
+            )
+            .await;
+        let status = response.status();
+        let value: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{action} by {subject}: {value}");
+        value
+    }
+
+    pub async fn desk_view(&self, subject: &str, code: &str) -> Value {
+        let response = self
+            .bo_get(
+                &self.staff(subject),
+                &format!("/api/can-bo/dossiers/{code}"),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    /// The codes in one of `subject`'s queues (`desk`, `mine`, `department:…`).
+    pub async fn queue_codes(&self, subject: &str, queue: &str, query: &str) -> Vec<String> {
+        let response = self
+            .bo_get(
+                &self.staff(subject),
+                &format!("/api/can-bo/queues/{queue}?{query}"),
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "queue {queue} of {subject}"
+        );
+        let page: Value = response.json().await.unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// Moves the portal's clock.
     pub fn set_now(&self, at: NaiveDateTime) {
         *self.clock.lock().unwrap() = at;

@@ -2,6 +2,7 @@
 //! (moto_server) — one test binary, one moto for all tests, a fresh table and
 //! bucket per test.
 
+mod backoffice;
 mod bad_input;
 mod concurrency;
 mod helpers;
