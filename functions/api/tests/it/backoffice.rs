@@ -576,3 +576,292 @@ fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::NaiveDateTime {
         .and_hms_opt(h, min, 0)
         .unwrap()
 }
+
+/// What a route answers whom: the roles (`Role::key`) it serves, with the
+/// status they get, and the status everyone else gets.
+struct Rule {
+    method: Method,
+    path: String,
+    body: Value,
+    serves: &'static [&'static str],
+    ok: u16,
+    denied: u16,
+    /// How an official of another agency is answered: `None` when the route
+    /// works on the caller's own agency (same rule as above), else the status
+    /// (system administrators excepted where they manage every agency).
+    other_agency: Option<u16>,
+}
+
+#[tokio::test]
+async fn every_back_office_route_checks_role_and_agency() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let online = app.submit_simple(&app.citizen("citizen-matrix")).await;
+    let counter = receive_at_counter(&app).await["dossier"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let handlers: &[&str] = &["desk", "specialist", "department_head", "agency_leader"];
+    let admins: &[&str] = &["agency_admin", "system_admin"];
+    let period = "from=2026-06-01&to=2026-06-30";
+    let rule = |method: Method, path: String, body: Value, serves, ok, denied, other_agency| Rule {
+        method,
+        path,
+        body,
+        serves,
+        ok,
+        denied,
+        other_agency,
+    };
+    let rules = [
+        rule(
+            Method::GET,
+            "/api/can-bo/me".into(),
+            json!(null),
+            &[
+                "desk",
+                "specialist",
+                "department_head",
+                "agency_leader",
+                "agency_admin",
+                "system_admin",
+            ],
+            200,
+            0,
+            None,
+        ),
+        rule(
+            Method::GET,
+            "/api/can-bo/queues/desk".into(),
+            json!(null),
+            &["desk", "agency_leader"],
+            200,
+            403,
+            None,
+        ),
+        rule(
+            Method::GET,
+            "/api/can-bo/queues/department:phong-ho-tich".into(),
+            json!(null),
+            &["specialist", "department_head", "agency_leader"],
+            200,
+            403,
+            None,
+        ),
+        rule(
+            Method::GET,
+            "/api/can-bo/queues/approval:phong-ho-tich".into(),
+            json!(null),
+            &["department_head", "agency_leader"],
+            200,
+            403,
+            None,
+        ),
+        rule(
+            Method::GET,
+            format!("/api/can-bo/dossiers/{online}"),
+            json!(null),
+            handlers,
+            200,
+            404,
+            Some(404),
+        ),
+        // Refusing without reasons: the desk passes the role check and is told what is missing.
+        rule(
+            Method::POST,
+            format!("/api/can-bo/dossiers/{online}/actions"),
+            json!({"action": "refuse_intake", "version": 1}),
+            &["desk"],
+            422,
+            409,
+            Some(404),
+        ),
+        rule(
+            Method::GET,
+            format!("/api/can-bo/dossiers/{counter}/forms/mau-01"),
+            json!(null),
+            handlers,
+            200,
+            404,
+            Some(404),
+        ),
+        rule(
+            Method::GET,
+            format!("/api/can-bo/dossiers/{counter}/files/none"),
+            json!(null),
+            &[],
+            404,
+            404,
+            Some(404),
+        ),
+        rule(
+            Method::POST,
+            "/api/can-bo/dossiers".into(),
+            json!({}),
+            &["desk"],
+            400,
+            403,
+            None,
+        ),
+        rule(
+            Method::POST,
+            "/api/can-bo/uploads".into(),
+            json!({}),
+            handlers,
+            400,
+            403,
+            None,
+        ),
+        rule(
+            Method::GET,
+            format!("/api/can-bo/register?{period}"),
+            json!(null),
+            &["desk", "department_head", "agency_leader"],
+            200,
+            403,
+            None,
+        ),
+        rule(
+            Method::GET,
+            format!("/api/can-bo/supervision?{period}"),
+            json!(null),
+            &["department_head", "agency_leader"],
+            200,
+            403,
+            None,
+        ),
+        rule(
+            Method::GET,
+            "/api/can-bo/admin/agencies".into(),
+            json!(null),
+            &["system_admin"],
+            200,
+            403,
+            None,
+        ),
+        rule(
+            Method::GET,
+            format!("/api/can-bo/admin/agency?agency={AGENCY}"),
+            json!(null),
+            admins,
+            200,
+            403,
+            Some(403),
+        ),
+        rule(
+            Method::PUT,
+            format!("/api/can-bo/admin/departments/phong-moi?agency={AGENCY}"),
+            json!({"name": "Phòng mới"}),
+            admins,
+            200,
+            403,
+            Some(403),
+        ),
+        rule(
+            Method::PUT,
+            format!("/api/can-bo/admin/officials/nguoi-moi?agency={AGENCY}"),
+            json!({"name": "Người mới", "roles": ["desk"]}),
+            admins,
+            200,
+            403,
+            Some(403),
+        ),
+        rule(
+            Method::PUT,
+            format!("/api/can-bo/admin/routes/{COUNTER_ONLY}?agency={AGENCY}"),
+            json!([{"department": "phong-ho-tich", "time": {"amount": 3, "unit": "working_days"}}]),
+            admins,
+            200,
+            403,
+            Some(403),
+        ),
+        rule(
+            Method::GET,
+            "/api/can-bo/admin/audit".into(),
+            json!(null),
+            &["agency_leader", "agency_admin", "system_admin"],
+            200,
+            403,
+            None,
+        ),
+    ];
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for rule in &rules {
+        let send = |token: Option<String>| {
+            let mut request = app
+                .http
+                .request(rule.method.clone(), format!("{}{}", app.base, rule.path));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if !rule.body.is_null() {
+                request = request.json(&rule.body);
+            }
+            request.send()
+        };
+        for (subject, _, roles) in STAFF {
+            for (caller, foreign) in [(subject.to_owned(), false), (format!("{subject}-x"), true)] {
+                let serves = roles.iter().any(|r| rule.serves.contains(r));
+                // A dossier does not exist for those who do not handle dossiers.
+                let about_a_dossier = rule.path.contains("/dossiers/");
+                let handles = roles.iter().any(|r| handlers.contains(r));
+                let expected = match (foreign, rule.other_agency) {
+                    (false, _) if about_a_dossier && !handles => 404,
+                    (true, Some(_))
+                        if roles.contains(&"system_admin")
+                            && rule.serves.contains(&"system_admin") =>
+                    {
+                        rule.ok
+                    }
+                    (true, Some(status)) => status,
+                    _ if serves => rule.ok,
+                    _ => rule.denied,
+                };
+                let got = send(Some(app.staff(&caller)))
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16();
+                checked += 1;
+                if got != expected {
+                    failures.push(format!(
+                        "{} {} as {caller}: {got}, expected {expected}",
+                        rule.method, rule.path
+                    ));
+                }
+            }
+        }
+        let citizen = send(Some(app.citizen("citizen-matrix")))
+            .await
+            .unwrap()
+            .status();
+        let anonymous = send(None).await.unwrap().status();
+        if (citizen.as_u16(), anonymous.as_u16()) != (403, 401) {
+            failures.push(format!(
+                "{} {}: citizen {citizen}, anonymous {anonymous}",
+                rule.method, rule.path
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+
+    // Officials of the other agency, where they may read lists, see none of ours.
+    let theirs = app.queue_codes("mot-cua-1-x", "desk", "").await;
+    assert!(!theirs.contains(&online) && !theirs.contains(&counter));
+    let register: Value = app
+        .bo_get(
+            &app.staff("lanh-dao-1-x"),
+            &format!("/api/can-bo/register?{period}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(register["rows"], json!([]));
+}
