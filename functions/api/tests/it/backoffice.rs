@@ -865,3 +865,80 @@ async fn every_back_office_route_checks_role_and_agency() {
         .unwrap();
     assert_eq!(register["rows"], json!([]));
 }
+
+#[tokio::test]
+async fn a_queue_page_is_one_query_reading_only_the_page() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let citizen = app.citizen("citizen-queue");
+    let mut codes = Vec::new();
+    for _ in 0..12 {
+        codes.push(app.submit_simple(&citizen).await);
+    }
+    // Two finished dossiers leave the queue without costing reads.
+    for code in &codes[..2] {
+        app.act(
+            "mot-cua-1",
+            code,
+            "refuse_intake",
+            json!({"reasons": ["Không thuộc thẩm quyền"]}),
+        )
+        .await;
+    }
+    app.counter.reset();
+    let first: Value = app
+        .bo_get(&app.staff("mot-cua-1"), "/api/can-bo/queues/desk?limit=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let requests = app.counter.snapshot();
+    assert_eq!(requests.get("Query"), Some(&1), "{requests:?}");
+    // The other two reads are the caller's account and the agency's calendar.
+    assert_eq!(requests.get("GetItem"), Some(&2), "{requests:?}");
+    assert_eq!(first["items"].as_array().unwrap().len(), 5);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second: Value = app
+        .bo_get(
+            &app.staff("mot-cua-1"),
+            &format!("/api/can-bo/queues/desk?limit=5&cursor={cursor}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seen: Vec<&str> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    let open: Vec<&str> = codes[2..].iter().map(String::as_str).collect();
+    assert_eq!(seen, open, "soonest deadline first, same-day ties by code");
+    // A cursor from one queue does not open another.
+    let stolen = app
+        .bo_get(
+            &app.staff("mot-cua-1"),
+            &format!("/api/can-bo/queues/applicant?cursor={cursor}"),
+        )
+        .await;
+    assert_eq!(stolen.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let page = app
+        .store
+        .queue_page(
+            &domain::AgencyCode::parse(AGENCY).unwrap(),
+            &domain::Queue::Desk,
+            &store::QueueFilter::default(),
+            4,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (page.items.len(), page.read),
+        (4, 4),
+        "items read = page size"
+    );
+}
