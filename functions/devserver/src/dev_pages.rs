@@ -65,28 +65,21 @@ mod sign_in {
     use super::*;
     use api::dev_issuer::DevIssuer;
 
-    /// Demo accounts: (subject, name, role, official of the portal's agency).
-    const ACCOUNTS: [(&str, &str, &str, bool); 4] = [
-        (
+    /// Demo accounts: the citizen, then the demo officials (whose roles
+    /// come from the directory, as in production, not from the token).
+    fn accounts() -> impl Iterator<Item = (&'static str, &'static str, &'static str, bool)> {
+        std::iter::once((
             crate::seed::DEMO_CITIZEN,
             "Công dân thử nghiệm",
             "citizen",
             false,
-        ),
-        ("demo-mot-cua", "Cán bộ một cửa thử nghiệm", "desk", true),
-        (
-            "demo-chuyen-vien",
-            "Chuyên viên thử nghiệm",
-            "specialist",
-            true,
-        ),
-        (
-            "demo-lanh-dao",
-            "Lãnh đạo thử nghiệm",
-            "agency_leader",
-            true,
-        ),
-    ];
+        ))
+        .chain(
+            crate::seed::DEMO_STAFF
+                .iter()
+                .map(|(subject, name, _, roles)| (*subject, *name, roles[0], true)),
+        )
+    }
 
     #[derive(Deserialize)]
     struct Account {
@@ -102,8 +95,7 @@ mod sign_in {
             .route(
                 "/dev/login",
                 get(|| async {
-                    let rows: String = ACCOUNTS
-                        .iter()
+                    let rows: String = accounts()
                         .map(|(sub, name, role, _)| {
                             format!("<li><a href=\"/dev/token?account={sub}\">{}</a> ({role})</li>", escape(name))
                         })
@@ -136,7 +128,7 @@ mod sign_in {
         agency: &domain::AgencyCode,
         account: &str,
     ) -> Option<Json<serde_json::Value>> {
-        let (sub, name, role, official) = ACCOUNTS.iter().find(|a| a.0 == account)?;
+        let (sub, name, role, official) = accounts().find(|a| a.0 == account)?;
         Some(Json(serde_json::json!({
             "access_token": issuer.token(sub, name, &[role], official.then_some(agency.as_str())),
             "token_type": "Bearer",
@@ -171,8 +163,7 @@ mod sign_in {
                     if !q.redirect_uri.starts_with("http://127.0.0.1:") && !q.redirect_uri.starts_with("http://localhost:") {
                         return (axum::http::StatusCode::BAD_REQUEST, "redirect_uri must be on this machine").into_response();
                     }
-                    let rows: String = ACCOUNTS
-                        .iter()
+                    let rows: String = accounts()
                         .map(|(sub, name, role, _)| {
                             let sep = if q.redirect_uri.contains('?') { '&' } else { '?' };
                             format!(

@@ -96,6 +96,7 @@ async fn main() -> anyhow::Result<()> {
         clock: AppState::system_clock(),
         calendars: Default::default(),
     };
+    seed::demo_agency(&store, &config.agency).await?;
     seed::demo_dossiers(&state, &catalogue).await?;
 
     let outbox = Arc::new(LocalOutbox::default());
@@ -111,6 +112,7 @@ async fn main() -> anyhow::Result<()> {
         dev_pages::placeholder_home()
     };
     let app = api::citizen_router()
+        .merge(api::backoffice_router())
         .with_state(state)
         .merge(dev_routes)
         .merge(dev_pages::outbox_page(outbox))
@@ -123,6 +125,7 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("listening on {address}"))?;
     println!("\nCổng dịch vụ công (development) on {public_url}");
     println!("  API description   {public_url}/api/openapi.json");
+    println!("  back office       {public_url}/can-bo/");
     println!("  demo sign-in      {public_url}/dev/login");
     println!("  sent notifications {public_url}/dev/outbox");
     println!("Ctrl-C stops the portal and the local DynamoDB/S3.\n");

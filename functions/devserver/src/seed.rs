@@ -47,9 +47,80 @@ pub async fn load_catalogue(store: &Store, dir: &Path) -> anyhow::Result<Vec<Pro
 /// The demo citizen of the development sign-in.
 pub const DEMO_CITIZEN: &str = "demo-cong-dan-1";
 
-/// Two dossiers of the demo citizen, so tracking and "my dossiers" show
-/// something: one just submitted, one whose supplement the agency asked for
-/// (the back office's own screens come with issue 6).
+/// The demo officials of the development sign-in: (subject, name, department, roles).
+pub const DEMO_STAFF: [(&str, &str, Option<&str>, &[&str]); 5] = [
+    ("demo-mot-cua", "Cán bộ một cửa (demo)", None, &["desk"]),
+    (
+        "demo-chuyen-vien",
+        "Chuyên viên cư trú (demo)",
+        Some(DEMO_DEPARTMENT),
+        &["specialist"],
+    ),
+    (
+        "demo-truong-phong",
+        "Trưởng Công an xã (demo)",
+        Some(DEMO_DEPARTMENT),
+        &["department_head"],
+    ),
+    (
+        "demo-lanh-dao",
+        "Chủ tịch UBND xã (demo)",
+        None,
+        &["agency_leader"],
+    ),
+    (
+        "demo-quan-tri",
+        "Quản trị hệ thống (demo)",
+        None,
+        &["agency_admin", "system_admin"],
+    ),
+];
+
+const DEMO_DEPARTMENT: &str = "cong-an-xa";
+
+/// A clearly marked demo agency: its profile, two departments, the demo
+/// officials and routes for the demo procedures — what an administrator
+/// would import for a real one.
+pub async fn demo_agency(store: &Store, agency: &domain::AgencyCode) -> anyhow::Result<()> {
+    let officials: Vec<serde_json::Value> = DEMO_STAFF
+        .iter()
+        .map(|(subject, name, department, roles)| {
+            serde_json::json!({
+                "subject": subject, "name": name, "agency": agency,
+                "department": department, "roles": roles,
+            })
+        })
+        .collect();
+    let route = |procedure: &str| {
+        serde_json::json!({"procedure": procedure, "route": [
+            {"department": DEMO_DEPARTMENT, "time": {"amount": 1, "unit": "working_days"}},
+        ]})
+    };
+    let setup: store::AgencySetup = serde_json::from_value(serde_json::json!({
+        "agency": {
+            "code": agency,
+            "name": "Ủy ban nhân dân xã thử nghiệm (dữ liệu demo)",
+            "parent_name": "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM",
+            "desk_name": "Bộ phận Một cửa",
+            "place": "Xã thử nghiệm",
+        },
+        "departments": [
+            {"id": DEMO_DEPARTMENT, "name": "Công an xã (demo)"},
+            {"id": "tu-phap-ho-tich", "name": "Tư pháp – Hộ tịch (demo)"},
+        ],
+        "officials": officials,
+        "routes": [route("1.010041"), route("1.003677")],
+    }))?;
+    store
+        .import_setup(&setup)
+        .await
+        .context("loading the demo agency")?;
+    Ok(())
+}
+
+/// Two dossiers of the demo citizen, so tracking, "my dossiers" and the
+/// back office's queues show something: one just submitted (in the desk's
+/// queue), one whose supplement the agency asked for.
 pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow::Result<()> {
     let wanted = ["1.003677", "1.010041"];
     for code in wanted {
@@ -133,7 +204,7 @@ async fn ask_for_supplement(state: &AppState, code: &domain::DossierCode) -> any
         };
         let now = state.now();
         let event = if action == Action::AssignDepartment {
-            let to = "phong-quan-ly-cu-tru".to_owned();
+            let to = DEMO_DEPARTMENT.to_owned();
             progress.hand_over(&state.calendar, action, actor, now, note, to)?
         } else {
             progress.act(&state.calendar, action, actor, now, note)?

@@ -88,14 +88,16 @@ pub fn outlook(
     })
 }
 
-/// Dossiers due before this instant are at risk: overdue, or due by the end
-/// of the second working day after today (the back office's early warning).
+/// Dossiers due before this instant are at risk: overdue, or due any time
+/// on or before the second working day after today (the back office's
+/// early warning). It is the midnight that ends that day.
 pub fn at_risk_until(
     calendar: &WorkingCalendar,
     now: NaiveDateTime,
 ) -> Result<NaiveDateTime, DeadlineError> {
     let day = calendar.add_working_days(now.date(), 2)?;
-    Ok(day.and_time(calendar.office_hours().closing()))
+    let after = day.succ_opt().unwrap_or(day);
+    Ok(after.and_time(chrono::NaiveTime::MIN))
 }
 
 /// Evaluates a dossier as of `now`.
@@ -159,7 +161,7 @@ mod tests {
         // Friday 24/04/2026: Monday 27/04 is Giỗ Tổ, so two working days on is Wednesday 29/04.
         assert_eq!(
             at_risk_until(test_calendar(), at(2026, 4, 24, 10, 0)).unwrap(),
-            at(2026, 4, 29, 17, 0)
+            at(2026, 4, 30, 0, 0)
         );
     }
 

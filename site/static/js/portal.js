@@ -11,6 +11,8 @@ export class Problem extends Error {
     this.code = problem.code;
     this.field = problem.field;
     this.status = status;
+    // The back office's conflict answer carries the dossier as it now is.
+    this.current = problem.current;
   }
 }
 
@@ -117,9 +119,10 @@ const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).pa
  * Checks a file against the procedure's limits (`already`: bytes of the
  * dossier so far), announces it and PUTs it to storage, reporting progress
  * in percent. Resolves to the upload id; rejects with a Problem whose message
- * says, in Vietnamese, what is wrong with this file.
+ * says, in Vietnamese, what is wrong with this file. Officials announce
+ * through `/can-bo/uploads`.
  */
-export async function uploadFile(file, limits, already, onProgress) {
+export async function uploadFile(file, limits, already, onProgress, endpoint = '/uploads') {
   const type = file.type || EXTENSIONS[file.name.split('.').pop().toLowerCase()] || '';
   const refuse = (title) => { throw new Problem({ title }, 400); };
   if (!limits.file_types.includes(type)) refuse('chỉ nhận tệp PDF, JPG, PNG, DOCX hoặc XLSX.');
@@ -127,7 +130,7 @@ export async function uploadFile(file, limits, already, onProgress) {
   if (file.size > limits.max_file_bytes) refuse(`tệp lớn hơn ${sizeText(limits.max_file_bytes)}.`);
   if (already + file.size > limits.max_dossier_bytes) refuse(`cả hồ sơ không được quá ${sizeText(limits.max_dossier_bytes)}.`);
   const sha256 = hex(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
-  const ticket = await api('/uploads', { method: 'POST', body: { file_name: file.name, size: file.size, sha256, content_type: type } });
+  const ticket = await api(endpoint, { method: 'POST', body: { file_name: file.name, size: file.size, sha256, content_type: type } });
   await new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open(ticket.method, ticket.url);
@@ -145,14 +148,14 @@ export async function uploadFile(file, limits, already, onProgress) {
  * then "đã tải lên" or, if refused, why, with a button to drop the row.
  * Resolves to `{ id, row }`; `id` is null when the file was refused.
  */
-export async function uploadWithRow(list, file, label, limits, already, attributes = {}) {
+export async function uploadWithRow(list, file, label, limits, already, attributes = {}, endpoint = '/uploads') {
   const row = element('li', { class: 'file-row', ...attributes });
   const note = element('span', { text: ` ${label} (${sizeText(file.size)}) ` });
   const bar = element('progress', { max: '100', value: '0', 'aria-label': 'Tiến độ tải lên ' + file.name });
   row.append(note, bar);
   list.append(row);
   try {
-    const id = await uploadFile(file, limits, already, (percent) => { bar.value = percent; });
+    const id = await uploadFile(file, limits, already, (percent) => { bar.value = percent; }, endpoint);
     note.textContent = ` ${label} (${sizeText(file.size)}) — đã tải lên `;
     return { id, row };
   } catch (error) {

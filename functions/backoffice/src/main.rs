@@ -1,0 +1,16 @@
+//! The `backoffice` Lambda: the `api::backoffice_router` behind API Gateway.
+
+use lambda_http::Error;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_target(false)
+        .without_time()
+        .init();
+    // Clients and keys once per cold start, then every request reuses them.
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let state = api::AppState::from_env(&sdk).await.map_err(Error::from)?;
+    lambda_http::run(api::backoffice_router().with_state(state)).await
+}
