@@ -650,6 +650,17 @@ impl Store {
         }
     }
 
+    /// Writes dossier records as they are, without events or outbox
+    /// records: bringing over the register of a previous one-stop system,
+    /// and filling tables for benchmarks.
+    pub async fn import_records(&self, records: &[DossierRecord]) -> Result<(), StoreError> {
+        let items = records
+            .iter()
+            .map(|r| to_item(&DossierItem::from(r)))
+            .collect();
+        self.batch_put(items).await
+    }
+
     /// One page of `owner`'s dossiers, newest first (one `Query`).
     pub async fn list_by_owner(
         &self,
