@@ -445,7 +445,7 @@ async fn an_overdue_dossier_stands_out_and_an_apology_sets_a_new_date() {
     assert_eq!(
         app.queue_codes("chuyen-vien-1", "mine", "due=overdue")
             .await,
-        [code.clone()]
+        std::slice::from_ref(&code)
     );
     let me: Value = app
         .bo_get(&app.staff("chuyen-vien-1"), "/api/can-bo/me")
