@@ -122,6 +122,12 @@ fn every_page_has_a_title_description_canonical_url_and_language() {
             title.is_some_and(|t| t.trim().len() > 3),
             "{path}: no title"
         );
+        // Pages kept out of search engines (the officials' back office)
+        // need no description, canonical address or static heading.
+        let robots = attr(html, "meta[name=robots]", "content").unwrap_or_default();
+        if robots.contains("noindex") && path != "/404.html" {
+            continue;
+        }
         let description = attr(html, "meta[name=description]", "content").unwrap_or_default();
         assert!(
             description.trim().len() > 20,
@@ -267,12 +273,19 @@ fn every_procedure_is_within_three_clicks_of_the_home_page() {
 fn the_sitemap_lists_every_page_and_robots_points_to_it() {
     let site = &*SITE;
     let sitemap = std::fs::read_to_string(site.public.join("sitemap.xml")).unwrap();
-    for path in site.texts.keys().filter(|p| p.ends_with('/')) {
-        assert!(
-            sitemap.contains(&format!("<loc>{BASE}{path}</loc>")),
-            "{path} not in sitemap"
+    for (path, text) in site.texts.iter().filter(|(p, _)| p.ends_with('/')) {
+        let listed = sitemap.contains(&format!("<loc>{BASE}{path}</loc>"));
+        // Pages kept out of search engines stay out of the sitemap too.
+        let indexed = !text.contains(r#"name="robots" content="noindex"#);
+        assert_eq!(
+            listed, indexed,
+            "{path}: in sitemap {listed}, indexed {indexed}"
         );
     }
+    assert!(
+        !sitemap.contains("/can-bo/"),
+        "the back office is not for search engines"
+    );
     let robots = std::fs::read_to_string(site.public.join("robots.txt")).unwrap();
     assert!(robots.contains(&format!("Sitemap: {BASE}/sitemap.xml")));
 }
