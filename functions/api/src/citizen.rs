@@ -91,14 +91,24 @@ pub async fn create_upload(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<UploadTicketView>), ApiError> {
-    let form: UploadForm = json_body(&headers, &body)?;
+    upload_ticket(&app, &caller.subject, &headers, &body).await
+}
+
+/// An upload ticket for `owner` (a citizen, or an official scanning papers).
+pub(crate) async fn upload_ticket(
+    app: &AppState,
+    owner: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(StatusCode, Json<UploadTicketView>), ApiError> {
+    let form: UploadForm = json_body(headers, body)?;
     let request = UploadRequest {
         file_name: form.file_name,
         size: form.size,
         sha256_hex: form.sha256.to_ascii_lowercase(),
         content_type: form.content_type,
     };
-    let ticket = app.store.presign_upload(&caller.subject, &request).await?;
+    let ticket = app.store.presign_upload(owner, &request).await?;
     Ok((
         StatusCode::CREATED,
         Json(UploadTicketView {

@@ -19,11 +19,11 @@ use store::{DossierRecord, DossierResult, HandedPaper, NewDossier, QueueFilter, 
 use super::Staff;
 use super::views::*;
 use crate::citizen::{
-    applicant, delivery, idempotency_key, json_body, status_view, submission_error,
+    applicant, delivery, idempotency_key, json_body, status_view, submission_error, upload_ticket,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::views::{DownloadView, HeaderView, UploadForm, UploadTicketView, rfc3339, text_vi};
+use crate::views::{DownloadView, UploadTicketView, rfc3339, text_vi};
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(e.to_string())
@@ -203,22 +203,10 @@ pub async fn queue(
             ));
         }
     };
-    let status = query
-        .status
-        .map(domain::NationalStatus::from_code)
-        .transpose()
-        .map_err(|e| ApiError::invalid("status", "Trạng thái hồ sơ phải từ 1 đến 10.", e))?;
-    let procedure = query
-        .procedure
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| ProcedureCode::parse(p.trim()))
-        .transpose()
-        .map_err(|e| ApiError::invalid("procedure", "Mã thủ tục không hợp lệ.", e))?;
     let filter = QueueFilter {
         due_before,
-        status,
-        procedure,
+        status: super::status_filter(query.status)?,
+        procedure: super::procedure_filter(query.procedure.as_deref())?,
     };
     let page = app
         .store
@@ -753,31 +741,7 @@ pub async fn create_upload(
     if !staff.official.handles_dossiers_of(&staff.official.agency) {
         return Err(ApiError::Forbidden);
     }
-    let form: UploadForm = json_body(&headers, &body)?;
-    let request = store::UploadRequest {
-        file_name: form.file_name,
-        size: form.size,
-        sha256_hex: form.sha256.to_ascii_lowercase(),
-        content_type: form.content_type,
-    };
-    let ticket = app
-        .store
-        .presign_upload(&staff.official.subject, &request)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(UploadTicketView {
-            upload_id: ticket.upload_id,
-            method: "PUT".into(),
-            url: ticket.url,
-            headers: ticket
-                .headers
-                .into_iter()
-                .map(|(name, value)| HeaderView { name, value })
-                .collect(),
-            expires_in_seconds: ticket.expires_in_seconds,
-        }),
-    ))
+    upload_ticket(&app, &staff.official.subject, &headers, &body).await
 }
 
 pub async fn download(

@@ -60,6 +60,22 @@ pub fn routes() -> Router<AppState> {
         .route("/api/can-bo/admin/audit", get(admin::audit))
 }
 
+/// A status filter of a list: a national status code, 1–10.
+fn status_filter(code: Option<u8>) -> Result<Option<domain::NationalStatus>, ApiError> {
+    code.map(domain::NationalStatus::from_code)
+        .transpose()
+        .map_err(|e| ApiError::invalid("status", "Trạng thái hồ sơ phải từ 1 đến 10.", e))
+}
+
+/// A procedure filter of a list; blank means none.
+fn procedure_filter(raw: Option<&str>) -> Result<Option<domain::ProcedureCode>, ApiError> {
+    raw.map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(domain::ProcedureCode::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("procedure", "Mã thủ tục không hợp lệ.", e))
+}
+
 /// Where a request came from, for the audit record.
 #[derive(Debug, Clone, Default)]
 pub struct Origin {

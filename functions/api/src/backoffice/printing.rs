@@ -8,8 +8,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::{
-    Action, AgencyProfile, Channel, DossierProgress, Event, Fees, Official, Procedure,
-    ProcedureCode, Role, WorkingCalendar,
+    Action, AgencyProfile, Channel, DossierProgress, Event, Fees, Official, Procedure, Role,
+    WorkingCalendar,
 };
 use forms::{
     Apology, ControlSheet, DossierLine, HandOver, Issuer, Paper, ReceiptSlip, Refusal, Register,
@@ -397,18 +397,8 @@ pub async fn register(
         return Err(ApiError::Forbidden);
     }
     let (from, to) = period(&query.from, &query.to)?;
-    let status = query
-        .status
-        .map(domain::NationalStatus::from_code)
-        .transpose()
-        .map_err(|e| ApiError::invalid("status", "Trạng thái hồ sơ phải từ 1 đến 10.", e))?;
-    let procedure = query
-        .procedure
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| ProcedureCode::parse(p.trim()))
-        .transpose()
-        .map_err(|e| ApiError::invalid("procedure", "Mã thủ tục không hợp lệ.", e))?;
+    let status = super::status_filter(query.status)?;
+    let procedure = super::procedure_filter(query.procedure.as_deref())?;
     let profile = app.store.get_agency(&official.agency).await?;
     let names = match &profile {
         Some(p) => Some(Names::load(&app, p).await?),
