@@ -121,16 +121,30 @@ impl Notifier for LocalOutbox {
     }
 }
 
-/// The Vietnamese message for `event` of `record`.
-pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Message {
+/// The Vietnamese message for `event` of `record`, if it is news to the
+/// applicant: a change of status, or a new appointment (Mẫu 04). Moves
+/// inside the agency (a specialist assigned, a draft forwarded) are not.
+pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Option<Message> {
     let status = event.to.national();
+    let new_date = match event.action {
+        domain::Action::Extend { new_due } => Some(format!(
+            "\nNgày hẹn trả kết quả mới: {}.",
+            new_due.format("%H:%M ngày %d/%m/%Y")
+        )),
+        _ => None,
+    };
+    let status_changed = event.from.is_none_or(|from| from.national() != status);
+    if !status_changed && new_date.is_none() {
+        return None;
+    }
     let time = event.at.format("%H:%M ngày %d/%m/%Y");
     let link = format!("{public_url}/tra-cuu/?ma={}", record.code);
     let note = event
         .note
         .as_deref()
         .map(|n| format!("\nNội dung: {n}"))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        + new_date.as_deref().unwrap_or_default();
     let body = format!(
         "Kính gửi {name},\n\nHồ sơ {code} ({procedure}): {action} lúc {time}.\nTrạng thái hiện tại: {status}.{note}\n\nTra cứu hồ sơ: {link}\n\nĐây là thư tự động của Cổng dịch vụ công; vui lòng không trả lời thư này.",
         name = record.applicant.full_name,
@@ -139,7 +153,7 @@ pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Messa
         action = event.action.label_vi(),
         status = status.label_vi(),
     );
-    Message {
+    Some(Message {
         email: record.applicant.email.clone(),
         phone: Some(record.applicant.phone.clone()),
         subject: format!("Hồ sơ {}: {}", record.code, status.label_vi()),
@@ -149,7 +163,7 @@ pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Messa
             record.code,
             status.label_vi()
         ),
-    }
+    })
 }
 
 /// Sends up to `limit` pending notifications; returns how many were sent.
@@ -174,7 +188,10 @@ pub async fn dispatch(
             store.remove_outbox(OutboxKind::Notify, &entry).await?;
             continue;
         };
-        let message = compose(&record, event, public_url);
+        let Some(message) = compose(&record, event, public_url) else {
+            store.remove_outbox(OutboxKind::Notify, &entry).await?;
+            continue;
+        };
         match notifier.send(&message).await {
             Ok(()) => {
                 store.remove_outbox(OutboxKind::Notify, &entry).await?;

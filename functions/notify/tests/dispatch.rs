@@ -34,8 +34,9 @@ async fn each_change_is_sent_once_with_its_status() {
         id: "citizen-1".into(),
         role: Role::Citizen,
     };
+    let five_days = Some(domain::ResolutionTime::whole(5, domain::TimeUnit::WorkingDays).unwrap());
     let mut progress =
-        DossierProgress::open(Action::SubmitOnline, citizen, at, None, None).unwrap();
+        DossierProgress::open(Action::SubmitOnline, citizen, at, five_days, None).unwrap();
     let applicant = Applicant::parse(
         OwnerType::Citizen,
         "Trần Thị Bình",
@@ -137,4 +138,80 @@ async fn each_change_is_sent_once_with_its_status() {
         "binh@example.vn"
     );
     assert_eq!(messages[0].phone.as_ref().unwrap().e164(), "+84912345678");
+
+    // Moves inside the agency are not news; a new appointment is.
+    let calendar = WorkingCalendar::vietnam();
+    let official = |id: &str, role| Actor {
+        id: id.into(),
+        role,
+    };
+    let later = at + chrono::Duration::minutes(5);
+    let routed = progress
+        .hand_over(
+            &calendar,
+            Action::AssignDepartment,
+            official("desk-1", Role::Desk),
+            later,
+            None,
+            "phong-1".into(),
+        )
+        .unwrap()
+        .clone();
+    record.follow(&progress, &calendar, later).unwrap();
+    store.record_change(&record, &routed, None).await.unwrap();
+    let assigned = progress
+        .hand_over(
+            &calendar,
+            Action::AssignSpecialist,
+            official("head-1", Role::DepartmentHead),
+            later,
+            None,
+            "cv-1".into(),
+        )
+        .unwrap()
+        .clone();
+    record.follow(&progress, &calendar, later).unwrap();
+    store.record_change(&record, &assigned, None).await.unwrap();
+    let new_due = chrono::NaiveDate::from_ymd_opt(2026, 6, 19)
+        .unwrap()
+        .and_hms_opt(17, 0, 0)
+        .unwrap();
+    let extended = progress
+        .act(
+            &calendar,
+            Action::Extend { new_due },
+            official("head-1", Role::DepartmentHead),
+            later,
+            Some("Cần xác minh".into()),
+        )
+        .unwrap()
+        .clone();
+    record.follow(&progress, &calendar, later).unwrap();
+    store.record_change(&record, &extended, None).await.unwrap();
+    assert_eq!(
+        dispatch(&store, &outbox, "https://dichvucong.example", 10)
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(
+        store
+            .pending_outbox(OutboxKind::Notify, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let messages = outbox.messages();
+    assert_eq!(
+        messages[1].subject,
+        "Hồ sơ 000.00.01.H29-260603-0001: Đang xử lý"
+    );
+    assert!(
+        messages[0]
+            .body
+            .contains("Ngày hẹn trả kết quả mới: 17:00 ngày 19/06/2026."),
+        "{}",
+        messages[0].body
+    );
+    assert!(messages[0].body.contains("Nội dung: Cần xác minh"));
 }
