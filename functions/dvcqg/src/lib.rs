@@ -1,0 +1,8 @@
+#![cfg_attr(test, recursion_limit = "256")]
+//! The national public-service portal (DVCQG) as QCVN 120:2019 speaks it:
+//! the wire conventions (`wire`), the packets (`packets`) and how our
+//! dossiers and their events become packets (`mapping`).
+
+pub mod mapping;
+pub mod packets;
+pub mod wire;
