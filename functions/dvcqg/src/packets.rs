@@ -27,6 +27,11 @@ pub struct Login {
     pub password: String,
 }
 
+/// The error code a peer answers for an unknown or expired session.
+pub const SESSION_EXPIRED: i64 = -1;
+/// The error code for "already exists" (peers also send 3).
+pub const ALREADY_EXISTS: i64 = -3;
+
 /// What every call answers: `error_code` 0 on success; `session` after a login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
@@ -41,6 +46,35 @@ pub struct Answer {
 }
 
 impl Answer {
+    pub fn ok() -> Self {
+        Answer {
+            error_code: ErrorCode(0),
+            message: None,
+            session: None,
+            result: None,
+        }
+    }
+
+    pub fn error(code: i64, message: &str) -> Self {
+        Answer {
+            error_code: ErrorCode(code),
+            message: Some(message.to_owned()),
+            session: None,
+            result: None,
+        }
+    }
+
+    /// The session is unknown or expired (error -1, or a message saying so):
+    /// log in again and resend. The code is this project's reading of peers'
+    /// behaviour, kept here alone.
+    pub fn session_expired(&self) -> bool {
+        self.error_code.0 == SESSION_EXPIRED
+            || self.message.as_deref().is_some_and(|m| {
+                let m = m.to_lowercase();
+                m.contains("session") || m.contains("phiên")
+            })
+    }
+
     /// "Already exists" (error 3 or -3, "đã tồn tại"): send again as an update.
     pub fn already_exists(&self) -> bool {
         matches!(self.error_code.0, 3 | -3)

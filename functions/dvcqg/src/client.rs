@@ -1,0 +1,209 @@
+//! The client of the national portal: log in for a session, send packets
+//! with the session in the body, log in again when the session has expired.
+//! Timeouts and transport failures are errors the caller retries; a refusal
+//! is the peer's answer and is not retried blindly.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::Mutex;
+
+use crate::packets::{Answer, Call, HoSo, Login, TraCuuHoSo, service};
+use crate::wire::WireBool;
+
+/// Where and as whom to connect. The password comes from AWS Secrets
+/// Manager in production (the agency profile names the secret) and from the
+/// environment only for local runs.
+#[derive(Clone)]
+pub struct ClientSettings {
+    pub auth_url: String,
+    pub integration_url: String,
+    pub share_url: String,
+    pub username: String,
+    pub password: String,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for ClientSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientSettings")
+            .field("auth_url", &self.auth_url)
+            .field("integration_url", &self.integration_url)
+            .field("share_url", &self.share_url)
+            .field("username", &self.username)
+            .field("password", &"***")
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl ClientSettings {
+    /// `DVC_DVCQG_BASE_URL` (its `/auth`, `/integration` and `/share`, or each
+    /// of `DVC_DVCQG_AUTH_URL`, `…_INTEGRATION_URL`, `…_SHARE_URL`),
+    /// `DVC_DVCQG_USERNAME`, `DVC_DVCQG_PASSWORD`, `DVC_DVCQG_TIMEOUT_MS` (default 10,000).
+    pub fn from_env() -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let base = var("DVC_DVCQG_BASE_URL").map(|b| b.trim_end_matches('/').to_owned());
+        let url = |name: &str, path: &str| {
+            var(name)
+                .or_else(|| base.as_ref().map(|b| format!("{b}{path}")))
+                .ok_or(format!("{name} (or DVC_DVCQG_BASE_URL) is not set"))
+        };
+        let timeout = var("DVC_DVCQG_TIMEOUT_MS")
+            .map(|ms| {
+                ms.parse::<u64>()
+                    .map_err(|e| format!("DVC_DVCQG_TIMEOUT_MS: {e}"))
+            })
+            .transpose()?
+            .unwrap_or(10_000);
+        Ok(Self {
+            auth_url: url("DVC_DVCQG_AUTH_URL", "/auth")?,
+            integration_url: url("DVC_DVCQG_INTEGRATION_URL", "/integration")?,
+            share_url: url("DVC_DVCQG_SHARE_URL", "/share")?,
+            username: var("DVC_DVCQG_USERNAME").ok_or("DVC_DVCQG_USERNAME is not set")?,
+            password: var("DVC_DVCQG_PASSWORD").ok_or("DVC_DVCQG_PASSWORD is not set")?,
+            timeout: Duration::from_millis(timeout),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Timeout, connection failure, 5xx or an unreadable answer: the packet
+    /// may or may not have been stored; send it again later.
+    #[error("the national portal could not be reached: {0}")]
+    Transport(String),
+    /// The peer says the dossier is already there: send it as an update.
+    #[error("the national portal already has it")]
+    AlreadyExists,
+    /// The peer refused the packet; resending it unchanged will not help.
+    #[error("the national portal refused it (error {code}): {message}")]
+    Refused { code: i64, message: String },
+}
+
+impl SendError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, SendError::Transport(_))
+    }
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    settings: ClientSettings,
+    session: Mutex<Option<String>>,
+}
+
+impl Client {
+    pub fn new(settings: ClientSettings) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .timeout(settings.timeout)
+                .connect_timeout(settings.timeout.min(Duration::from_secs(5)))
+                .build()
+                .expect("a plain HTTPS client builds"),
+            settings,
+            session: Mutex::new(None),
+        }
+    }
+
+    async fn post<B: Serialize + ?Sized>(&self, url: &str, body: &B) -> Result<Answer, SendError> {
+        let response = self
+            .http
+            .post(url)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| SendError::Transport(e.to_string()))?;
+        let status = response.status();
+        if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(SendError::Transport(format!("HTTP {status}")));
+        }
+        response
+            .json::<Answer>()
+            .await
+            .map_err(|e| SendError::Transport(format!("HTTP {status}, unreadable answer: {e}")))
+    }
+
+    async fn session(&self, renew: bool) -> Result<String, SendError> {
+        let mut session = self.session.lock().await;
+        if !renew && let Some(current) = session.as_ref() {
+            return Ok(current.clone());
+        }
+        let login = Login {
+            username: self.settings.username.clone(),
+            password: self.settings.password.clone(),
+        };
+        let answer = self.post(&self.settings.auth_url, &login).await?;
+        match (answer.error_code.is_success(), answer.session) {
+            (true, Some(fresh)) => {
+                *session = Some(fresh.clone());
+                Ok(fresh)
+            }
+            _ => Err(SendError::Refused {
+                code: answer.error_code.0,
+                message: answer.message.unwrap_or_else(|| "login refused".to_owned()),
+            }),
+        }
+    }
+
+    /// Sends `data` to `service` for the unit `madonvi`, logging in (again)
+    /// as needed.
+    pub async fn send<T: Serialize + Clone>(
+        &self,
+        madonvi: &str,
+        service_name: &str,
+        is_updating: Option<bool>,
+        data: &[T],
+    ) -> Result<Answer, SendError> {
+        let mut renew = false;
+        loop {
+            let call = Call {
+                session: self.session(renew).await?,
+                madonvi: madonvi.to_owned(),
+                service: service_name.to_owned(),
+                isUpdating: is_updating.map(WireBool),
+                data: data.to_vec(),
+            };
+            let answer = self.post(&self.settings.integration_url, &call).await?;
+            if answer.error_code.is_success() {
+                return Ok(answer);
+            }
+            if answer.session_expired() && !renew {
+                renew = true;
+                continue;
+            }
+            if answer.already_exists() {
+                return Err(SendError::AlreadyExists);
+            }
+            return Err(SendError::Refused {
+                code: answer.error_code.0,
+                message: answer.message.unwrap_or_default(),
+            });
+        }
+    }
+
+    /// What the national portal holds of dossier `code` (`TraCuuHoSo`), if anything.
+    pub async fn look_up(&self, madonvi: &str, code: &str) -> Result<Option<HoSo>, SendError> {
+        let mut renew = false;
+        loop {
+            let call = TraCuuHoSo {
+                session: self.session(renew).await?,
+                madonvi: madonvi.to_owned(),
+                service: service::LOOK_UP.to_owned(),
+                mahoso: code.to_owned(),
+            };
+            let answer = self.post(&self.settings.integration_url, &call).await?;
+            if answer.session_expired() && !renew {
+                renew = true;
+                continue;
+            }
+            if !answer.error_code.is_success() {
+                return Err(SendError::Refused {
+                    code: answer.error_code.0,
+                    message: answer.message.unwrap_or_default(),
+                });
+            }
+            return Ok(answer.result.and_then(|mut found| found.pop()));
+        }
+    }
+}
