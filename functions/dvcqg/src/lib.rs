@@ -1,9 +1,11 @@
 #![cfg_attr(test, recursion_limit = "256")]
 //! The national public-service portal (DVCQG) as QCVN 120:2019 speaks it:
 //! the wire conventions (`wire`), the packets (`packets`), how our dossiers
-//! and their events become packets (`mapping`), and the client (`client`).
+//! and their events become packets (`mapping`), the client (`client`) and the
+//! outbox worker that sends every change (`worker`).
 
 pub mod client;
 pub mod mapping;
 pub mod packets;
 pub mod wire;
+pub mod worker;

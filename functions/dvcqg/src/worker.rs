@@ -1,0 +1,284 @@
+//! The outbox worker: sends what changed to the national portal, in order
+//! per dossier — the dossier (`DongBoHoSoMC`, `isUpdating` decided by
+//! `TraCuuHoSo`, "đã tồn tại" answered with an update) before its steps
+//! (`CapNhatTienDoHoSoMC`, one call per dossier) — and removes the outbox
+//! entries only once the peer has them. A transport failure defers the
+//! dossier's entries with exponential backoff and jitter; after
+//! `max_attempts`, or on a refusal, they go to the dead letters and the log
+//! says so at error level (the alarm watches for it).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use domain::{AgencyCode, ProcedureCode};
+use rand::Rng;
+use store::{OutboxEntry, OutboxKind, Store, StoreError};
+use tokio::sync::Mutex;
+
+use crate::client::{Client, SendError};
+use crate::mapping::{Context, dossier_packet, progress_packet};
+use crate::packets::service;
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// The portal's address, for file links in packets.
+    pub public_url: String,
+    /// Entries read per run.
+    pub batch: usize,
+    pub max_attempts: u32,
+    /// The first retry waits about this long; each one doubles it, up to `max_delay`.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            public_url: String::new(),
+            batch: 500,
+            max_attempts: 8,
+            base_delay: Duration::from_secs(30),
+            max_delay: Duration::from_secs(6 * 3600),
+        }
+    }
+}
+
+/// What one run did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    pub dossiers_sent: usize,
+    pub steps_sent: usize,
+    pub entries_done: usize,
+    pub entries_deferred: usize,
+    pub entries_dead: usize,
+    /// Entries left for later because an earlier one of their dossier is waiting.
+    pub entries_waiting: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+struct Agency {
+    context: Context,
+    unit: String,
+}
+
+pub struct Worker {
+    store: Store,
+    client: Arc<Client>,
+    settings: WorkerSettings,
+    agencies: Mutex<HashMap<AgencyCode, Arc<Agency>>>,
+    procedures: Mutex<HashMap<ProcedureCode, Option<Arc<domain::Procedure>>>>,
+}
+
+/// Why a dossier's entries were not sent this time.
+enum Failure {
+    Retry(String),
+    Refused(String),
+}
+
+impl From<SendError> for Failure {
+    fn from(e: SendError) -> Self {
+        if e.is_retryable() {
+            Failure::Retry(e.to_string())
+        } else {
+            Failure::Refused(e.to_string())
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Retry(e.to_string())
+    }
+}
+
+impl Worker {
+    pub fn new(store: Store, client: Arc<Client>, settings: WorkerSettings) -> Self {
+        Self {
+            store,
+            client,
+            settings,
+            agencies: Mutex::default(),
+            procedures: Mutex::default(),
+        }
+    }
+
+    async fn agency(&self, code: &AgencyCode) -> Result<Arc<Agency>, StoreError> {
+        if let Some(found) = self.agencies.lock().await.get(code) {
+            return Ok(found.clone());
+        }
+        let agency = match self.store.agency_setup(code).await {
+            Ok(setup) => Agency {
+                unit: setup
+                    .agency
+                    .national_unit_code
+                    .clone()
+                    .unwrap_or_else(|| code.to_string()),
+                context: Context::from_setup(&setup, &self.settings.public_url),
+            },
+            // An agency without a profile yet is reported under its own code.
+            Err(StoreError::NotFound) => Agency {
+                unit: code.to_string(),
+                context: Context {
+                    agency_name: code.to_string(),
+                    public_url: self.settings.public_url.clone(),
+                    ..Context::default()
+                },
+            },
+            Err(e) => return Err(e),
+        };
+        let agency = Arc::new(agency);
+        self.agencies
+            .lock()
+            .await
+            .insert(code.clone(), agency.clone());
+        Ok(agency)
+    }
+
+    async fn procedure(
+        &self,
+        code: &ProcedureCode,
+    ) -> Result<Option<Arc<domain::Procedure>>, StoreError> {
+        if let Some(found) = self.procedures.lock().await.get(code) {
+            return Ok(found.clone());
+        }
+        let found = self.store.get_procedure(code).await?.map(Arc::new);
+        self.procedures
+            .lock()
+            .await
+            .insert(code.clone(), found.clone());
+        Ok(found)
+    }
+
+    /// The wait before attempt `attempts + 1`: doubling, capped, ±50% jitter.
+    fn backoff(&self, attempts: u32) -> Duration {
+        let doubled = self
+            .settings
+            .base_delay
+            .saturating_mul(1u32 << attempts.min(20));
+        let capped = doubled.min(self.settings.max_delay);
+        capped.mul_f64(rand::rng().random_range(0.5..1.5))
+    }
+
+    /// Sends one dossier's due entries; `Ok` once the peer has all of them.
+    async fn deliver(
+        &self,
+        code: &domain::DossierCode,
+        entries: &[OutboxEntry],
+    ) -> Result<(usize, usize), Failure> {
+        let (record, events) = match self.store.load(code).await {
+            Ok(found) => found,
+            // Nothing to send for a dossier that is not there.
+            Err(StoreError::NotFound) => return Ok((0, 0)),
+            Err(e) => return Err(e.into()),
+        };
+        let agency = self.agency(&record.agency).await?;
+        let procedure = self.procedure(&record.procedure_code).await?;
+        let packet = dossier_packet(&record, &events, procedure.as_deref(), &agency.context);
+        let exists = self
+            .client
+            .look_up(&agency.unit, code.as_str())
+            .await?
+            .is_some();
+        let sent = self
+            .client
+            .send(
+                &agency.unit,
+                service::SYNC_DOSSIER,
+                Some(exists),
+                std::slice::from_ref(&packet),
+            )
+            .await;
+        match sent {
+            Ok(_) => {}
+            Err(SendError::AlreadyExists) => {
+                self.client
+                    .send(
+                        &agency.unit,
+                        service::SYNC_DOSSIER,
+                        Some(true),
+                        std::slice::from_ref(&packet),
+                    )
+                    .await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let steps: Vec<_> = entries
+            .iter()
+            .filter_map(|e| progress_packet(&record, &events, e.seq, &agency.context))
+            .collect();
+        if !steps.is_empty() {
+            self.client
+                .send(&agency.unit, service::PROGRESS, None, &steps)
+                .await?;
+        }
+        Ok((1, steps.len()))
+    }
+
+    /// One run over the backlog at `now`.
+    pub async fn run_once(&self, now: NaiveDateTime) -> Result<RunReport, WorkerError> {
+        let kind = OutboxKind::Dvcqg;
+        let backlog = self.store.outbox_backlog(kind, self.settings.batch).await?;
+        // Per dossier, in the order the changes happened.
+        let mut order: Vec<domain::DossierCode> = Vec::new();
+        let mut by_dossier: HashMap<domain::DossierCode, Vec<OutboxEntry>> = HashMap::new();
+        for entry in backlog {
+            if !by_dossier.contains_key(&entry.code) {
+                order.push(entry.code.clone());
+            }
+            by_dossier
+                .entry(entry.code.clone())
+                .or_default()
+                .push(entry);
+        }
+        let mut report = RunReport::default();
+        for code in order {
+            let mut entries = by_dossier.remove(&code).unwrap_or_default();
+            entries.sort_by_key(|e| e.seq);
+            // An entry waiting for its retry holds back the later ones of its dossier.
+            let due = entries.iter().take_while(|e| e.is_due(now)).count();
+            report.entries_waiting += entries.len() - due;
+            entries.truncate(due);
+            if entries.is_empty() {
+                continue;
+            }
+            match self.deliver(&code, &entries).await {
+                Ok((dossiers, steps)) => {
+                    report.dossiers_sent += dossiers;
+                    report.steps_sent += steps;
+                    for entry in &entries {
+                        self.store.remove_outbox(kind, entry).await?;
+                    }
+                    report.entries_done += entries.len();
+                }
+                Err(Failure::Retry(error))
+                    if entries[0].attempts + 1 < self.settings.max_attempts =>
+                {
+                    let wait = self.backoff(entries[0].attempts);
+                    let not_before = now + chrono::Duration::from_std(wait).unwrap_or_default();
+                    tracing::warn!(%code, attempts = entries[0].attempts + 1, %error, "national portal: will retry");
+                    for entry in &entries {
+                        self.store
+                            .defer_outbox(kind, entry, not_before, &error)
+                            .await?;
+                    }
+                    report.entries_deferred += entries.len();
+                }
+                Err(Failure::Retry(error) | Failure::Refused(error)) => {
+                    tracing::error!(%code, %error, "national portal: dead letter");
+                    for entry in &entries {
+                        self.store.dead_letter(kind, entry, &error).await?;
+                    }
+                    report.entries_dead += entries.len();
+                }
+            }
+        }
+        Ok(report)
+    }
+}
