@@ -31,7 +31,7 @@ pub use procedure::{
     OnlineLevel, Procedure, ProcedureName, ProcedurePage, Publication, Rejection, RejectionReason,
     ServiceCase, StepGroup, import_catalogue,
 };
-pub use progress::{Actor, DossierProgress, Event, ProgressError};
+pub use progress::{Actor, DossierProgress, Event, ProgressError, reception};
 pub use status::{
     Action, Holder, NationalStatus, Phase, Role, Stage, TransitionError, UnknownRole,
     UnknownStatus, apply, opening, rule,

@@ -10,6 +10,15 @@ use crate::calendar::WorkingCalendar;
 use crate::deadline::{DeadlineClock, DeadlineError, ResolutionTime};
 use crate::status::{Action, NationalStatus, Role, Stage, TransitionError, apply, opening};
 
+/// The event by which the agency received a dossier: the desk's acceptance
+/// of an online submission, or its receipt at the desk. `None` while an
+/// online dossier waits for the desk, or when it never got past it.
+pub fn reception(events: &[Event]) -> Option<&Event> {
+    events
+        .iter()
+        .find(|e| matches!(e.action, Action::Accept | Action::ReceiveAtDesk))
+}
+
 /// Who did something: the account's subject and the role it acted in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Actor {

@@ -84,12 +84,6 @@ fn first(events: &[Event], wanted: impl Fn(&Event) -> bool) -> Option<&Event> {
     events.iter().find(|e| wanted(e))
 }
 
-/// When the agency received the dossier: its acceptance, or its opening at the desk.
-fn received_at(events: &[Event]) -> Option<&Event> {
-    first(events, |e| e.action == Action::Accept)
-        .or_else(|| first(events, |e| e.action == Action::ReceiveAtDesk))
-}
-
 fn component_code(procedure: Option<&Procedure>, index: usize) -> String {
     procedure
         .and_then(|p| p.components.get(index))
@@ -256,7 +250,7 @@ pub fn dossier_packet(
         Fax: String::new(),
         SoDienThoai: record.applicant.phone.as_str().to_owned(),
         TrichYeuHoSo: cap(&record.summary, caps::SUMMARY),
-        NgayTiepNhan: WireTime(received_at(events).map_or(submitted_at, |e| e.at)),
+        NgayTiepNhan: WireTime(domain::reception(events).map_or(submitted_at, |e| e.at)),
         NgayHenTra: MaybeTime(record.due_at),
         TrangThaiHoSo: WireStatus(record.status),
         NgayTra: MaybeTime(record.milestones.returned_at),

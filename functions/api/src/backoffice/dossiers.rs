@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::{
     Action, Actor, AgencyProfile, Channel, DepartmentId, DossierCode, DossierProgress, Official,
-    Outlook, Procedure, ProcedureCode, Queue, Role, Stage, WorkingCalendar, at_risk_until,
+    Outlook, Procedure, ProcedureCode, Queue, Role, WorkingCalendar, at_risk_until,
     check_paper_receipt,
 };
 use serde_json::json;
@@ -231,7 +231,7 @@ pub async fn queue(
 }
 
 /// Loads a dossier for an official of its agency; to anyone else it does not exist.
-async fn load_for(
+pub(super) async fn load_for(
     app: &AppState,
     official: &Official,
     code: &str,
@@ -272,10 +272,7 @@ fn forms_for(progress: &DossierProgress) -> Vec<OptionView> {
             label: label.into(),
         })
     };
-    let received = progress
-        .events()
-        .iter()
-        .any(|e| e.to.national().code() >= 2 && e.to != Stage::Refused);
+    let received = domain::reception(progress.events()).is_some();
     if received {
         add("mau-01", "Mẫu 01 — Giấy tiếp nhận và hẹn trả kết quả");
     }

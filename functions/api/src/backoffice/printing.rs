@@ -168,27 +168,12 @@ fn hand_overs(progress: &DossierProgress, names: &Names) -> Vec<HandOver> {
     rows
 }
 
-fn received_event(progress: &DossierProgress) -> &Event {
-    progress
-        .events()
-        .iter()
-        .find(|e| e.action == Action::Accept)
-        .unwrap_or(&progress.events()[0])
-}
-
 pub async fn form(
     State(app): State<AppState>,
     staff: Staff,
     Path((code, form)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let official = &staff.official;
-    let code_parsed =
-        domain::DossierCode::parse(code.trim()).map_err(|_| ApiError::DossierNotFound)?;
-    let (record, events) = app.store.load(&code_parsed).await?;
-    if !official.handles_dossiers_of(&record.agency) {
-        return Err(ApiError::DossierNotFound);
-    }
-    let progress = DossierProgress::replay(record.resolution, events).map_err(internal)?;
+    let (record, progress) = super::dossiers::load_for(&app, &staff.official, &code).await?;
     let profile = app
         .store
         .get_agency(&record.agency)
@@ -258,10 +243,8 @@ async fn render(
                     })
                     .collect()
             };
-            let received = received_event(progress);
-            if received.to.national().code() < 2 {
-                return Err(no_such_form(form));
-            }
+            let received =
+                domain::reception(progress.events()).ok_or_else(|| no_such_form(form))?;
             ReceiptSlip {
                 issuer,
                 dossier,
