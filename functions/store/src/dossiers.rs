@@ -306,6 +306,15 @@ struct IdempotencyItem {
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
 
+/// The dossier records of items read from the table or an index.
+pub(crate) fn records(items: Vec<Item>) -> Result<Vec<DossierRecord>, StoreError> {
+    items
+        .into_iter()
+        .map(|item| serde_dynamo::from_item::<_, DossierItem>(item).map(|i| i.record))
+        .collect::<Result<_, _>>()
+        .map_err(StoreError::corrupt)
+}
+
 pub(crate) fn to_item<T: Serialize>(value: &T) -> Item {
     serde_dynamo::to_item(value).expect("records serialise to items")
 }
@@ -683,15 +692,8 @@ impl Store {
             .send()
             .await
             .map_err(StoreError::sdk)?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|item| serde_dynamo::from_item::<_, DossierItem>(item).map(|i| i.record))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(StoreError::corrupt)?;
         Ok(DossierPage {
-            items,
+            items: records(out.items.unwrap_or_default())?,
             next: out.last_evaluated_key.map(|k| encode_cursor(&k)),
         })
     }

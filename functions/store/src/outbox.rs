@@ -56,28 +56,14 @@ fn dead_letters(kind: OutboxKind) -> String {
 }
 
 impl Store {
-    /// The oldest pending entries of `kind` (one `Query`).
+    /// The oldest pending entries of `kind`, at most `limit` (one `Query`
+    /// unless they fill more than 1 MB).
     pub async fn pending_outbox(
         &self,
         kind: OutboxKind,
         limit: u16,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let out = self
-            .ddb
-            .query()
-            .table_name(&self.settings.table)
-            .key_condition_expression("PK = :pk")
-            .expression_attribute_values(":pk", AttributeValue::S(kind.partition().into()))
-            .limit(i32::from(limit.max(1)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::sdk)?;
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|item| serde_dynamo::from_item(item).map_err(StoreError::corrupt))
-            .collect()
+        self.outbox_backlog(kind, usize::from(limit.max(1))).await
     }
 
     /// Up to `max` pending entries of `kind`, oldest first, reading as many

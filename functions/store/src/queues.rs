@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use domain::{AgencyCode, NationalStatus, ProcedureCode, Queue};
 
-use crate::dossiers::{DossierItem, decode_index_cursor, encode_cursor};
+use crate::dossiers::{decode_index_cursor, encode_cursor, records};
 use crate::error::StoreError;
 use crate::{DossierRecord, Store, keys};
 
@@ -82,15 +82,8 @@ impl Store {
                 .filter_expression(conditions.join(" AND "));
         }
         let out = request.send().await.map_err(StoreError::sdk)?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|item| serde_dynamo::from_item::<_, DossierItem>(item).map(|i| i.record))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(StoreError::corrupt)?;
         Ok(QueuePage {
-            items,
+            items: records(out.items.unwrap_or_default())?,
             next: out.last_evaluated_key.map(|k| encode_cursor(&k)),
             read: u32::try_from(out.scanned_count).unwrap_or(0),
         })
@@ -163,11 +156,7 @@ impl Store {
                     .send()
                     .await
                     .map_err(StoreError::sdk)?;
-                for item in out.items.unwrap_or_default() {
-                    let item: DossierItem =
-                        serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-                    found.push(item.record);
-                }
+                found.extend(records(out.items.unwrap_or_default())?);
                 start = out.last_evaluated_key;
                 if start.is_none() {
                     break;
