@@ -56,6 +56,15 @@ fn invalid_setup(field: &str, e: impl ToString) -> ApiError {
     )
 }
 
+/// The ids of the agency's stored departments.
+async fn department_ids(
+    app: &AppState,
+    agency: &AgencyCode,
+) -> Result<HashSet<DepartmentId>, ApiError> {
+    let departments = app.store.list_departments(agency).await?;
+    Ok(departments.into_iter().map(|d| d.id).collect())
+}
+
 async fn audited(
     app: &AppState,
     staff: &Staff,
@@ -140,13 +149,7 @@ async fn check_setup(app: &AppState, staff: &Staff, setup: &AgencySetup) -> Resu
             "a department id appears twice",
         ));
     }
-    departments.extend(
-        app.store
-            .list_departments(code)
-            .await?
-            .into_iter()
-            .map(|d| d.id),
-    );
+    departments.extend(department_ids(app, code).await?);
     for official in &setup.officials {
         if &official.agency != code {
             return Err(invalid_setup(
@@ -346,13 +349,7 @@ pub async fn put_official(
             detail: "an administrator may not demote themselves".into(),
         });
     }
-    let departments: HashSet<DepartmentId> = app
-        .store
-        .list_departments(&agency)
-        .await?
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
+    let departments = department_ids(&app, &agency).await?;
     check_official(&app, &staff, &official, &departments).await?;
     let before = app.store.get_official(&subject).await?;
     app.store.put_official(&official).await?;
@@ -383,13 +380,7 @@ pub async fn put_route(
         ApiError::MalformedJson(detail) => invalid_setup("route", detail),
         other => other,
     })?;
-    let departments: HashSet<DepartmentId> = app
-        .store
-        .list_departments(&agency)
-        .await?
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
+    let departments = department_ids(&app, &agency).await?;
     check_route(&app, &procedure, &route, &departments).await?;
     let record = RouteRecord { procedure, route };
     app.store.put_route(&agency, &record).await?;
