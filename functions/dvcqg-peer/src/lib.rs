@@ -8,7 +8,7 @@
 //! lines, one request body per line.
 //!
 //! Routes: `POST /auth`, `POST /integration`, `POST /share` (the portal's),
-//! `POST /_faults`, `GET /_state`, `GET /_export` (the test's).
+//! `POST /_faults`, `POST /_forget`, `GET /_state`, `GET /_export` (the test's).
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -47,10 +47,17 @@ pub struct Faults {
     pub next_spurious_exists: u32,
     /// Forget every session now.
     pub expire_sessions: bool,
-    /// Each request: probability of 503, of a lost answer, of a 3 s delay.
+    /// Each request: probability of 503, of a lost answer, of a slow
+    /// answer (`slow_ms`, 3 s if 0), of "đã tồn tại" for an insert, of all
+    /// sessions expiring, of the request arriving twice (stored twice, the
+    /// first answer returned).
     pub unavailable_rate: f64,
     pub lost_answer_rate: f64,
     pub slow_rate: f64,
+    pub slow_ms: u64,
+    pub spurious_exists_rate: f64,
+    pub expire_rate: f64,
+    pub duplicate_rate: f64,
     /// Refuse everything (the portal is down) until set back to false.
     pub down: bool,
 }
@@ -65,6 +72,8 @@ struct Peer {
     /// twice is stored once and counted in `repeated_steps`.
     progress: BTreeMap<String, BTreeMap<(String, String, String), TienDo>>,
     repeated_steps: u64,
+    /// New steps that arrived earlier in time than a step already held.
+    misordered_steps: u64,
     other: Vec<Value>,
     received: Vec<String>,
     faults: Faults,
@@ -77,6 +86,8 @@ pub struct Snapshot {
     /// Steps per dossier, in the order of their time.
     pub progress: BTreeMap<String, Vec<TienDo>>,
     pub repeated_steps: u64,
+    /// Steps that arrived after a later step of their dossier (order broken).
+    pub misordered_steps: u64,
     pub requests: usize,
 }
 
@@ -94,6 +105,7 @@ pub fn router(username: &str, password: &str) -> Router {
         .route("/integration", post(integration))
         .route("/share", post(integration))
         .route("/_faults", post(set_faults))
+        .route("/_forget", post(forget))
         .route("/_state", get(state))
         .route("/_export", get(export))
         .with_state(peer)
@@ -158,7 +170,11 @@ async fn integration(State(shared): State<Shared>, body: String) -> Response {
             Some(faults.next_slow_ms.remove(0))
         };
         if delay.is_none() && rng.random_bool(faults.slow_rate.clamp(0.0, 1.0)) {
-            delay = Some(3_000);
+            delay = Some(if faults.slow_ms == 0 {
+                3_000
+            } else {
+                faults.slow_ms
+            });
         }
         let fault = if faults.next_unavailable > 0 {
             faults.next_unavailable -= 1;
@@ -168,6 +184,9 @@ async fn integration(State(shared): State<Shared>, body: String) -> Response {
         } else {
             None
         };
+        if rng.random_bool(peer.faults.expire_rate.clamp(0.0, 1.0)) {
+            peer.sessions.clear();
+        }
         (delay, fault)
     };
     if let Some(ms) = delay {
@@ -178,6 +197,11 @@ async fn integration(State(shared): State<Shared>, body: String) -> Response {
     }
     let mut peer = shared.lock().expect("peer poisoned");
     let outcome = handle(&mut peer, &body);
+    let rate = peer.faults.duplicate_rate.clamp(0.0, 1.0);
+    if rand::rng().random_bool(rate) {
+        peer.received.push(body.replace('\n', " "));
+        handle(&mut peer, &body);
+    }
     let lose_answer = matches!(outcome, Outcome::Stored(_))
         && (peer.faults.next_lost_answer > 0 || {
             let rate = peer.faults.lost_answer_rate.clamp(0.0, 1.0);
@@ -235,6 +259,10 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
                 peer.faults.next_spurious_exists -= 1;
                 return refuse(Answer::error(ALREADY_EXISTS, "Hồ sơ đã tồn tại"));
             }
+            let rate = peer.faults.spurious_exists_rate.clamp(0.0, 1.0);
+            if !updating && rand::rng().random_bool(rate) {
+                return refuse(Answer::error(ALREADY_EXISTS, "Hồ sơ đã tồn tại"));
+            }
             for dossier in call.data {
                 peer.dossiers.insert(dossier.MaHoSo.clone(), dossier);
             }
@@ -262,8 +290,15 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
                     step.NoiDungXuLy.clone(),
                 );
                 let steps = peer.progress.entry(step.MaHoSo.clone()).or_default();
-                if steps.insert(key, step).is_some() {
+                let before_latest = steps
+                    .last_key_value()
+                    .is_some_and(|(latest, _)| key.0 < latest.0);
+                let known = steps.contains_key(&key);
+                steps.insert(key, step);
+                if known {
                     peer.repeated_steps += 1;
+                } else if before_latest {
+                    peer.misordered_steps += 1;
                 }
             }
             Outcome::Stored(Answer::ok())
@@ -316,6 +351,17 @@ async fn set_faults(State(peer): State<Shared>, Json(faults): Json<Faults>) -> S
     StatusCode::NO_CONTENT
 }
 
+/// The portal loses what it held of these dossiers (their steps too), as a
+/// real one did after a restore: only reconciliation can find that.
+async fn forget(State(peer): State<Shared>, Json(codes): Json<Vec<String>>) -> StatusCode {
+    let mut peer = peer.lock().expect("peer poisoned");
+    for code in &codes {
+        peer.dossiers.remove(code);
+        peer.progress.remove(code);
+    }
+    StatusCode::NO_CONTENT
+}
+
 async fn state(State(peer): State<Shared>) -> Json<Snapshot> {
     let peer = peer.lock().expect("peer poisoned");
     Json(Snapshot {
@@ -326,6 +372,7 @@ async fn state(State(peer): State<Shared>) -> Json<Snapshot> {
             .map(|(code, steps)| (code.clone(), steps.values().cloned().collect()))
             .collect(),
         repeated_steps: peer.repeated_steps,
+        misordered_steps: peer.misordered_steps,
         requests: peer.received.len(),
     })
 }

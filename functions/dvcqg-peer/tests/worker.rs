@@ -9,7 +9,8 @@ use domain::{
     Action, Actor, AgencyCode, Applicant, Channel, DossierProgress, OwnerType, ProcedureCode,
     ResolutionTime, ResultDelivery, Role, TimeUnit, WorkingCalendar,
 };
-use dvcqg::client::{Client, ClientSettings};
+use dvcqg::client::ClientSettings;
+use dvcqg::connections::Connections;
 use dvcqg::worker::{Worker, WorkerSettings};
 use serde_json::json;
 use store::{NewDossier, OutboxKind, Store, StoreSettings};
@@ -43,7 +44,7 @@ async fn setup() -> Setup {
     );
     store.create_resources().await.unwrap();
     let peer = dvcqg_peer::spawn("donvi", "mat-khau").await.unwrap();
-    let client = Client::new(ClientSettings {
+    let connections = Connections::single(ClientSettings {
         auth_url: format!("{peer}/auth"),
         integration_url: format!("{peer}/integration"),
         share_url: format!("{peer}/share"),
@@ -53,7 +54,7 @@ async fn setup() -> Setup {
     });
     let worker = Worker::new(
         store.clone(),
-        Arc::new(client),
+        Arc::new(connections),
         WorkerSettings {
             public_url: "https://dichvucong.example".into(),
             base_delay: Duration::from_secs(60),
@@ -193,7 +194,7 @@ async fn every_change_reaches_the_peer_once_in_order_through_faults() {
     assert_eq!(state.dossiers[second.as_str()].TrangThaiHoSo.0.code(), 2);
     assert!(
         s.store
-            .outbox_backlog(OutboxKind::Dvcqg, 100)
+            .pending_outbox(OutboxKind::Dvcqg, 100)
             .await
             .unwrap()
             .is_empty()
@@ -217,7 +218,7 @@ async fn every_change_reaches_the_peer_once_in_order_through_faults() {
     );
     assert!(
         s.store
-            .outbox_backlog(OutboxKind::Dvcqg, 100)
+            .pending_outbox(OutboxKind::Dvcqg, 100)
             .await
             .unwrap()
             .is_empty()

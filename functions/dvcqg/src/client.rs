@@ -6,9 +6,12 @@
 use std::time::Duration;
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::packets::{Answer, Call, HoSo, Login, TraCuuHoSo, service};
+use crate::share::{ShareAnswer, ShareCall};
 use crate::wire::WireBool;
 
 /// Where and as whom to connect. The password comes from AWS Secrets
@@ -40,7 +43,9 @@ impl std::fmt::Debug for ClientSettings {
 impl ClientSettings {
     /// `DVC_DVCQG_BASE_URL` (its `/auth`, `/integration` and `/share`, or each
     /// of `DVC_DVCQG_AUTH_URL`, `…_INTEGRATION_URL`, `…_SHARE_URL`),
-    /// `DVC_DVCQG_USERNAME`, `DVC_DVCQG_PASSWORD`, `DVC_DVCQG_TIMEOUT_MS` (default 10,000).
+    /// `DVC_DVCQG_TIMEOUT_MS` (default 10,000); the account from
+    /// `DVC_DVCQG_USERNAME` / `DVC_DVCQG_PASSWORD` where given (local runs;
+    /// in production it comes from Secrets Manager, see `connections`).
     pub fn from_env() -> Result<Self, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let base = var("DVC_DVCQG_BASE_URL").map(|b| b.trim_end_matches('/').to_owned());
@@ -60,8 +65,8 @@ impl ClientSettings {
             auth_url: url("DVC_DVCQG_AUTH_URL", "/auth")?,
             integration_url: url("DVC_DVCQG_INTEGRATION_URL", "/integration")?,
             share_url: url("DVC_DVCQG_SHARE_URL", "/share")?,
-            username: var("DVC_DVCQG_USERNAME").ok_or("DVC_DVCQG_USERNAME is not set")?,
-            password: var("DVC_DVCQG_PASSWORD").ok_or("DVC_DVCQG_PASSWORD is not set")?,
+            username: var("DVC_DVCQG_USERNAME").unwrap_or_default(),
+            password: var("DVC_DVCQG_PASSWORD").unwrap_or_default(),
             timeout: Duration::from_millis(timeout),
         })
     }
@@ -76,6 +81,10 @@ pub enum SendError {
     /// The peer says the dossier is already there: send it as an update.
     #[error("the national portal already has it")]
     AlreadyExists,
+    /// The account was refused at login: the packets are fine, the
+    /// credentials are not (or were rotated); read them again and retry.
+    #[error("the national portal refused the login: {0}")]
+    LoginRefused(String),
     /// The peer refused the packet; resending it unchanged will not help.
     #[error("the national portal refused it (error {code}): {message}")]
     Refused { code: i64, message: String },
@@ -83,7 +92,7 @@ pub enum SendError {
 
 impl SendError {
     pub fn is_retryable(&self) -> bool {
-        matches!(self, SendError::Transport(_))
+        matches!(self, SendError::Transport(_) | SendError::LoginRefused(_))
     }
 }
 
@@ -107,6 +116,15 @@ impl Client {
     }
 
     async fn post<B: Serialize + ?Sized>(&self, url: &str, body: &B) -> Result<Answer, SendError> {
+        self.post_as(url, body).await
+    }
+
+    /// Posts `body` and reads the answer as `R`.
+    async fn post_as<B: Serialize + ?Sized, R: DeserializeOwned>(
+        &self,
+        url: &str,
+        body: &B,
+    ) -> Result<R, SendError> {
         let response = self
             .http
             .post(url)
@@ -119,7 +137,7 @@ impl Client {
             return Err(SendError::Transport(format!("HTTP {status}")));
         }
         response
-            .json::<Answer>()
+            .json::<R>()
             .await
             .map_err(|e| SendError::Transport(format!("HTTP {status}, unreadable answer: {e}")))
     }
@@ -139,10 +157,9 @@ impl Client {
                 *session = Some(fresh.clone());
                 Ok(fresh)
             }
-            _ => Err(SendError::Refused {
-                code: answer.error_code.0,
-                message: answer.message.unwrap_or_else(|| "login refused".to_owned()),
-            }),
+            _ => Err(SendError::LoginRefused(
+                answer.message.unwrap_or_else(|| "login refused".to_owned()),
+            )),
         }
     }
 
@@ -204,6 +221,53 @@ impl Client {
                 });
             }
             return Ok(answer.result.and_then(|mut found| found.pop()));
+        }
+    }
+
+    /// Reads `service_name` from the share endpoint for the unit `madonvi`,
+    /// with the service's parameters (`share::NoParams`, `ByProcedure`…)
+    /// beside the session: the records of the answer's `result`, each read as
+    /// `T`. Logs in (again) as needed, like [`Client::send`]. An unreadable
+    /// answer or record is a transport error, as for every other call.
+    pub async fn share<P: Serialize, T: DeserializeOwned>(
+        &self,
+        madonvi: &str,
+        service_name: &str,
+        params: &P,
+    ) -> Result<Vec<T>, SendError> {
+        let mut renew = false;
+        loop {
+            let call = ShareCall {
+                session: self.session(renew).await?,
+                madonvi: madonvi.to_owned(),
+                service: service_name.to_owned(),
+                params,
+            };
+            let answer: ShareAnswer<Value> = self.post_as(&self.settings.share_url, &call).await?;
+            let status = answer.status();
+            if status.session_expired() && !renew {
+                renew = true;
+                continue;
+            }
+            if !status.error_code.is_success() {
+                return Err(SendError::Refused {
+                    code: status.error_code.0,
+                    message: status.message.unwrap_or_default(),
+                });
+            }
+            return answer
+                .result
+                .into_iter()
+                .enumerate()
+                .map(|(i, record)| {
+                    serde_json::from_value(record).map_err(|e| {
+                        SendError::Transport(format!(
+                            "{service_name}: record {} is unreadable: {e}",
+                            i + 1
+                        ))
+                    })
+                })
+                .collect();
         }
     }
 }

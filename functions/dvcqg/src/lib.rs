@@ -2,10 +2,16 @@
 //! The national public-service portal (DVCQG) as QCVN 120:2019 speaks it:
 //! the wire conventions (`wire`), the packets (`packets`), how our dossiers
 //! and their events become packets (`mapping`), the client (`client`) and the
-//! outbox worker that sends every change (`worker`).
+//! outbox worker that sends every change (`worker`); what it reads from the
+//! share endpoint (`share`) and the import of the national procedure
+//! database and its dictionaries (`inbound`).
 
 pub mod client;
+pub mod connections;
+pub mod inbound;
 pub mod mapping;
 pub mod packets;
+pub mod reconcile;
+pub mod share;
 pub mod wire;
 pub mod worker;

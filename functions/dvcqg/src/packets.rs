@@ -17,6 +17,32 @@ pub mod service {
     pub const EVALUATION: &str = "DongBoDanhGia";
     pub const STATISTICS: &str = "DongBoThongKeHoSo";
     pub const LOOK_UP: &str = "TraCuuHoSo";
+
+    // The share endpoint (§4): the national procedure database and its dictionaries.
+    pub const PROCEDURE_LIST: &str = "LayDanhSachTTHC";
+    pub const PROCEDURE: &str = "LayThuTuc";
+    pub const PUBLIC_SERVICES: &str = "LayDVC";
+    pub const AGENCIES: &str = "LayDanhMucCoQuan";
+    pub const FIELDS: &str = "LayDanhMucLinhVuc";
+    pub const PROVINCES: &str = "LayDanhMucTinhThanh";
+    pub const DISTRICTS: &str = "LayDanhMucQuanHuyen";
+    pub const COMMUNES: &str = "LayDanhMucPhuongXa";
+
+    // Questions and answers (§6): pulled from the share endpoint, pushed
+    // to the integration endpoint.
+    pub const QUESTIONS_FROM_PORTAL: &str = "LayDanhSachHoiDapGuiTuDVCQG";
+    pub const QUESTIONS_OF_AGENCY: &str = "LayDanhSachHoiDapBoCoQuan";
+    pub const ANSWER_TO_QUESTION: &str = "LayNoiDungTraLoiTheoCauHoi";
+    pub const SYNC_QUESTION: &str = "DongBoHoiDap";
+    pub const SYNC_ANSWER: &str = "DongBoKetQuaHoiDapGuiTuDVCQG";
+
+    // Feedback and petitions (§5). Only `LayTaiLieuPAKN` is named by the
+    // sources; the other three names are this project's assumption, made
+    // by analogy with the Q&A services (see `crate::share::pakn`).
+    pub const PETITIONS_FROM_PORTAL: &str = "LayDanhSachPAKNGuiTuDVCQG";
+    pub const PETITION_FILES: &str = "LayTaiLieuPAKN";
+    pub const SYNC_PETITION: &str = "DongBoPAKN";
+    pub const SYNC_PETITION_RESULT: &str = "DongBoKetQuaPAKN";
 }
 
 /// `POST {adapter}{auth}`.

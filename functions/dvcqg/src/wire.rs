@@ -1,12 +1,12 @@
 //! QCVN 120's wire conventions, as types: every scalar a JSON string,
-//! times `yyyyMMddHHmmss` in Vietnam time, booleans `"True"`/`"False"`,
+//! times `yyyyMMddHHmmss` in Vietnam time (one Q&A date `dd/MM/yyyy`), booleans `"True"`/`"False"`,
 //! codes as decimal strings. Each type reads only what it writes, so the
 //! conformance peer and our tests refuse exactly what a strict peer would
 //! (a number where a string belongs, a date in another format).
 
 use std::fmt;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use domain::NationalStatus;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -59,6 +59,39 @@ fn parse_time(raw: &str) -> Result<NaiveDateTime, String> {
         return Err(format!("`{raw}` is not a yyyyMMddHHmmss time"));
     }
     NaiveDateTime::parse_from_str(raw, TIME_FORMAT).map_err(|e| format!("`{raw}`: {e}"))
+}
+
+/// A civil date on the wire as `dd/MM/yyyy`, the one format QCVN 120 uses
+/// besides `yyyyMMddHHmmss` (`NGAYTRALOI` of `DongBoKetQuaHoiDapGuiTuDVCQG`).
+/// Two-digit day and month, four-digit year, and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WireDate(pub NaiveDate);
+
+const DATE_FORMAT: &str = "%d/%m/%Y";
+
+impl Serialize for WireDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format(DATE_FORMAT))
+    }
+}
+
+impl<'de> Deserialize<'de> for WireDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = string_only(d)?;
+        let shaped = raw.len() == 10
+            && raw.bytes().enumerate().all(|(i, b)| match i {
+                2 | 5 => b == b'/',
+                _ => b.is_ascii_digit(),
+            });
+        if !shaped {
+            return Err(de::Error::custom(format!(
+                "`{raw}` is not a dd/MM/yyyy date"
+            )));
+        }
+        NaiveDate::parse_from_str(&raw, DATE_FORMAT)
+            .map(WireDate)
+            .map_err(|e| de::Error::custom(format!("`{raw}`: {e}")))
+    }
 }
 
 /// An optional time: the empty string when absent, as peers send it.
@@ -218,7 +251,6 @@ impl<'de> Deserialize<'de> for ErrorCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
     use serde_json::json;
 
     #[test]
@@ -251,6 +283,34 @@ mod tests {
             serde_json::from_value::<MaybeTime>(json!("")).unwrap(),
             MaybeTime(None)
         );
+    }
+
+    #[test]
+    fn dates_are_day_month_year_with_slashes_and_nothing_else() {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 3).unwrap();
+        assert_eq!(
+            serde_json::to_value(WireDate(d)).unwrap(),
+            json!("03/06/2026")
+        );
+        assert_eq!(
+            serde_json::from_value::<WireDate>(json!("03/06/2026")).unwrap(),
+            WireDate(d)
+        );
+        for bad in [
+            json!(3062026),
+            json!("3/6/2026"),
+            json!("2026-06-03"),
+            json!("03-06-2026"),
+            json!("31/06/2026"),
+            json!("03/06/26"),
+            json!("03/06/2026 09:00"),
+            json!(""),
+        ] {
+            assert!(
+                serde_json::from_value::<WireDate>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! entries only once the peer has them. A transport failure defers the
 //! dossier's entries with exponential backoff and jitter; after
 //! `max_attempts`, or on a refusal, they go to the dead letters and the log
-//! says so at error level (the alarm watches for it).
+//! says so at error level (the alarm watches for it). Dossiers are sent
+//! `concurrency` at a time; one dossier's entries are always sent by one
+//! task, in order. A repair entry (from reconciliation) resends the dossier
+//! with every step.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,20 +16,24 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use domain::{AgencyCode, ProcedureCode};
+use futures::{StreamExt, TryStreamExt};
 use rand::Rng;
 use store::{OutboxEntry, OutboxKind, Store, StoreError};
 use tokio::sync::Mutex;
 
 use crate::client::{Client, SendError};
-use crate::mapping::{Context, dossier_packet, progress_packet};
+use crate::connections::Connections;
+use crate::mapping::{Context, dossier_packet, progress_packet, progress_packets};
 use crate::packets::service;
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
     /// The portal's address, for file links in packets.
     pub public_url: String,
-    /// Entries read per run.
+    /// Due entries taken per run.
     pub batch: usize,
+    /// Dossiers sent at the same time.
+    pub concurrency: usize,
     pub max_attempts: u32,
     /// The first retry waits about this long; each one doubles it, up to `max_delay`.
     pub base_delay: Duration,
@@ -38,6 +45,7 @@ impl Default for WorkerSettings {
         Self {
             public_url: String::new(),
             batch: 500,
+            concurrency: 8,
             max_attempts: 8,
             base_delay: Duration::from_secs(30),
             max_delay: Duration::from_secs(6 * 3600),
@@ -46,7 +54,7 @@ impl Default for WorkerSettings {
 }
 
 /// What one run did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunReport {
     pub dossiers_sent: usize,
     pub steps_sent: usize,
@@ -63,21 +71,43 @@ pub enum WorkerError {
     Store(#[from] StoreError),
 }
 
-struct Agency {
-    context: Context,
-    unit: String,
+impl RunReport {
+    fn add(mut self, other: RunReport) -> Self {
+        self.dossiers_sent += other.dossiers_sent;
+        self.steps_sent += other.steps_sent;
+        self.entries_done += other.entries_done;
+        self.entries_deferred += other.entries_deferred;
+        self.entries_dead += other.entries_dead;
+        self.entries_waiting += other.entries_waiting;
+        self
+    }
+
+    /// Whether the run took anything off the backlog (another run may find more).
+    pub fn made_progress(&self) -> bool {
+        self.entries_done + self.entries_deferred + self.entries_dead > 0
+    }
+}
+
+/// What the packets of one agency need: its names, its unit code and the
+/// client of its account.
+pub(crate) struct Agency {
+    pub(crate) context: Context,
+    pub(crate) unit: String,
+    pub(crate) client: Arc<Client>,
+    /// The secret its account came from, if its own.
+    secret: Option<String>,
 }
 
 pub struct Worker {
     store: Store,
-    client: Arc<Client>,
+    connections: Arc<Connections>,
     settings: WorkerSettings,
     agencies: Mutex<HashMap<AgencyCode, Arc<Agency>>>,
     procedures: Mutex<HashMap<ProcedureCode, Option<Arc<domain::Procedure>>>>,
 }
 
 /// Why a dossier's entries were not sent this time.
-enum Failure {
+pub(crate) enum Failure {
     Retry(String),
     Refused(String),
 }
@@ -99,17 +129,17 @@ impl From<StoreError> for Failure {
 }
 
 impl Worker {
-    pub fn new(store: Store, client: Arc<Client>, settings: WorkerSettings) -> Self {
+    pub fn new(store: Store, connections: Arc<Connections>, settings: WorkerSettings) -> Self {
         Self {
             store,
-            client,
+            connections,
             settings,
             agencies: Mutex::default(),
             procedures: Mutex::default(),
         }
     }
 
-    async fn agency(&self, code: &AgencyCode) -> Result<Arc<Agency>, StoreError> {
+    pub(crate) async fn agency(&self, code: &AgencyCode) -> Result<Arc<Agency>, Failure> {
         if let Some(found) = self.agencies.lock().await.get(code) {
             return Ok(found.clone());
         }
@@ -120,18 +150,25 @@ impl Worker {
                     .national_unit_code
                     .clone()
                     .unwrap_or_else(|| code.to_string()),
+                client: self
+                    .connections
+                    .client(setup.agency.national_credentials_secret.as_deref())
+                    .await?,
+                secret: setup.agency.national_credentials_secret.clone(),
                 context: Context::from_setup(&setup, &self.settings.public_url),
             },
             // An agency without a profile yet is reported under its own code.
             Err(StoreError::NotFound) => Agency {
                 unit: code.to_string(),
+                client: self.connections.client(None).await?,
+                secret: None,
                 context: Context {
                     agency_name: code.to_string(),
                     public_url: self.settings.public_url.clone(),
                     ..Context::default()
                 },
             },
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         let agency = Arc::new(agency);
         self.agencies
@@ -141,7 +178,15 @@ impl Worker {
         Ok(agency)
     }
 
-    async fn procedure(
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn settings(&self) -> &WorkerSettings {
+        &self.settings
+    }
+
+    pub(crate) async fn procedure(
         &self,
         code: &ProcedureCode,
     ) -> Result<Option<Arc<domain::Procedure>>, StoreError> {
@@ -181,12 +226,38 @@ impl Worker {
         let agency = self.agency(&record.agency).await?;
         let procedure = self.procedure(&record.procedure_code).await?;
         let packet = dossier_packet(&record, &events, procedure.as_deref(), &agency.context);
-        let exists = self
+        match self
+            .send_dossier(&agency, &record, &events, packet, entries)
+            .await
+        {
+            Ok(sent) => Ok(sent),
+            Err(error) => {
+                if let SendError::LoginRefused(_) = &error {
+                    // Read the agency's credentials again next time: they may have been rotated.
+                    tracing::error!(agency = %record.agency, %error, "national portal: login refused");
+                    self.agencies.lock().await.remove(&record.agency);
+                    self.connections.forget(agency.secret.as_deref()).await;
+                }
+                Err(error.into())
+            }
+        }
+    }
+
+    async fn send_dossier(
+        &self,
+        agency: &Agency,
+        record: &store::DossierRecord,
+        events: &[domain::Event],
+        packet: crate::packets::HoSo,
+        entries: &[OutboxEntry],
+    ) -> Result<(usize, usize), SendError> {
+        let code = &record.code;
+        let exists = agency
             .client
             .look_up(&agency.unit, code.as_str())
             .await?
             .is_some();
-        let sent = self
+        let sent = agency
             .client
             .send(
                 &agency.unit,
@@ -198,7 +269,8 @@ impl Worker {
         match sent {
             Ok(_) => {}
             Err(SendError::AlreadyExists) => {
-                self.client
+                agency
+                    .client
                     .send(
                         &agency.unit,
                         service::SYNC_DOSSIER,
@@ -207,14 +279,19 @@ impl Worker {
                     )
                     .await?;
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
-        let steps: Vec<_> = entries
-            .iter()
-            .filter_map(|e| progress_packet(&record, &events, e.seq, &agency.context))
-            .collect();
+        let steps: Vec<_> = if entries.iter().any(|e| e.repair) {
+            progress_packets(record, events, &agency.context)
+        } else {
+            entries
+                .iter()
+                .filter_map(|e| progress_packet(record, events, e.seq, &agency.context))
+                .collect()
+        };
         if !steps.is_empty() {
-            self.client
+            agency
+                .client
                 .send(&agency.unit, service::PROGRESS, None, &steps)
                 .await?;
         }
@@ -224,7 +301,10 @@ impl Worker {
     /// One run over the backlog at `now`.
     pub async fn run_once(&self, now: NaiveDateTime) -> Result<RunReport, WorkerError> {
         let kind = OutboxKind::Dvcqg;
-        let backlog = self.store.outbox_backlog(kind, self.settings.batch).await?;
+        let backlog = self
+            .store
+            .outbox_backlog(kind, self.settings.batch, now)
+            .await?;
         // Per dossier, in the order the changes happened.
         let mut order: Vec<domain::DossierCode> = Vec::new();
         let mut by_dossier: HashMap<domain::DossierCode, Vec<OutboxEntry>> = HashMap::new();
@@ -237,46 +317,78 @@ impl Worker {
                 .or_default()
                 .push(entry);
         }
-        let mut report = RunReport::default();
-        for code in order {
-            let mut entries = by_dossier.remove(&code).unwrap_or_default();
-            entries.sort_by_key(|e| e.seq);
-            // An entry waiting for its retry holds back the later ones of its dossier.
-            let due = entries.iter().take_while(|e| e.is_due(now)).count();
-            report.entries_waiting += entries.len() - due;
-            entries.truncate(due);
-            if entries.is_empty() {
-                continue;
+        let groups = order.into_iter().map(|code| {
+            let entries = by_dossier.remove(&code).unwrap_or_default();
+            (code, entries)
+        });
+        futures::stream::iter(groups)
+            .map(|(code, entries)| self.run_dossier(code, entries, now))
+            .buffer_unordered(self.settings.concurrency.max(1))
+            .try_fold(RunReport::default(), |total, one| async move {
+                Ok(total.add(one))
+            })
+            .await
+    }
+
+    /// Runs until a run takes nothing more off the backlog, or `budget` of
+    /// runs is spent (the Lambda's time).
+    pub async fn drain(
+        &self,
+        now: impl Fn() -> NaiveDateTime,
+        budget: usize,
+    ) -> Result<RunReport, WorkerError> {
+        let mut total = RunReport::default();
+        for _ in 0..budget.max(1) {
+            let report = self.run_once(now()).await?;
+            let again = report.entries_done > 0;
+            total = total.add(report);
+            if !again {
+                break;
             }
-            match self.deliver(&code, &entries).await {
-                Ok((dossiers, steps)) => {
-                    report.dossiers_sent += dossiers;
-                    report.steps_sent += steps;
-                    for entry in &entries {
-                        self.store.remove_outbox(kind, entry).await?;
-                    }
-                    report.entries_done += entries.len();
+        }
+        Ok(total)
+    }
+
+    async fn run_dossier(
+        &self,
+        code: domain::DossierCode,
+        mut entries: Vec<OutboxEntry>,
+        now: NaiveDateTime,
+    ) -> Result<RunReport, WorkerError> {
+        let kind = OutboxKind::Dvcqg;
+        let mut report = RunReport::default();
+        entries.sort_by_key(|e| e.seq);
+        // An entry waiting for its retry holds back the later ones of its dossier.
+        let due = entries.iter().take_while(|e| e.is_due(now)).count();
+        report.entries_waiting += entries.len() - due;
+        entries.truncate(due);
+        if entries.is_empty() {
+            return Ok(report);
+        }
+        match self.deliver(&code, &entries).await {
+            Ok((dossiers, steps)) => {
+                report.dossiers_sent += dossiers;
+                report.steps_sent += steps;
+                self.store.remove_outbox(kind, &entries).await?;
+                report.entries_done += entries.len();
+            }
+            Err(Failure::Retry(error)) if entries[0].attempts + 1 < self.settings.max_attempts => {
+                let wait = self.backoff(entries[0].attempts);
+                let not_before = now + chrono::Duration::from_std(wait).unwrap_or_default();
+                tracing::warn!(%code, attempts = entries[0].attempts + 1, %error, "national portal: will retry");
+                for entry in &entries {
+                    self.store
+                        .defer_outbox(kind, entry, not_before, &error)
+                        .await?;
                 }
-                Err(Failure::Retry(error))
-                    if entries[0].attempts + 1 < self.settings.max_attempts =>
-                {
-                    let wait = self.backoff(entries[0].attempts);
-                    let not_before = now + chrono::Duration::from_std(wait).unwrap_or_default();
-                    tracing::warn!(%code, attempts = entries[0].attempts + 1, %error, "national portal: will retry");
-                    for entry in &entries {
-                        self.store
-                            .defer_outbox(kind, entry, not_before, &error)
-                            .await?;
-                    }
-                    report.entries_deferred += entries.len();
+                report.entries_deferred += entries.len();
+            }
+            Err(Failure::Retry(error) | Failure::Refused(error)) => {
+                tracing::error!(%code, %error, "national portal: dead letter");
+                for entry in &entries {
+                    self.store.dead_letter(kind, entry, &error).await?;
                 }
-                Err(Failure::Retry(error) | Failure::Refused(error)) => {
-                    tracing::error!(%code, %error, "national portal: dead letter");
-                    for entry in &entries {
-                        self.store.dead_letter(kind, entry, &error).await?;
-                    }
-                    report.entries_dead += entries.len();
-                }
+                report.entries_dead += entries.len();
             }
         }
         Ok(report)

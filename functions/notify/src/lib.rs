@@ -179,22 +179,30 @@ pub async fn dispatch(
         let (record, events) = match store.load(&entry.code).await {
             Ok(found) => found,
             Err(StoreError::NotFound) => {
-                store.remove_outbox(OutboxKind::Notify, &entry).await?;
+                store
+                    .remove_outbox(OutboxKind::Notify, std::slice::from_ref(&entry))
+                    .await?;
                 continue;
             }
             Err(e) => return Err(e.into()),
         };
         let Some(event) = events.iter().find(|e| e.seq == entry.seq) else {
-            store.remove_outbox(OutboxKind::Notify, &entry).await?;
+            store
+                .remove_outbox(OutboxKind::Notify, std::slice::from_ref(&entry))
+                .await?;
             continue;
         };
         let Some(message) = compose(&record, event, public_url) else {
-            store.remove_outbox(OutboxKind::Notify, &entry).await?;
+            store
+                .remove_outbox(OutboxKind::Notify, std::slice::from_ref(&entry))
+                .await?;
             continue;
         };
         match notifier.send(&message).await {
             Ok(()) => {
-                store.remove_outbox(OutboxKind::Notify, &entry).await?;
+                store
+                    .remove_outbox(OutboxKind::Notify, std::slice::from_ref(&entry))
+                    .await?;
                 sent += 1;
             }
             Err(e) => {

@@ -260,17 +260,23 @@ impl Store {
 
     /// Writes items 25 at a time, retrying what DynamoDB leaves unprocessed.
     pub(crate) async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
-        for chunk in items.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|item| {
-                    let put = PutRequest::builder()
-                        .set_item(Some(item.clone()))
-                        .build()
-                        .expect("item is set");
-                    WriteRequest::builder().put_request(put).build()
-                })
-                .collect();
+        let requests = items
+            .into_iter()
+            .map(|item| {
+                let put = PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .expect("item is set");
+                WriteRequest::builder().put_request(put).build()
+            })
+            .collect();
+        self.batch_write(requests).await
+    }
+
+    /// Writes in batches of 25, resending what DynamoDB left unprocessed.
+    pub(crate) async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+        for chunk in requests.chunks(25) {
+            let mut requests = chunk.to_vec();
             for attempt in 0..8u32 {
                 let out = self
                     .ddb

@@ -2,11 +2,14 @@
 //! change, consumed by the notification dispatcher and the national-portal
 //! sync, each from its own partition.
 
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, DeleteRequest, Put, PutRequest, TransactWriteItem, WriteRequest,
+};
 use chrono::NaiveDateTime;
 use domain::DossierCode;
 use serde::Deserialize;
 
+use crate::dossiers::Item;
 use crate::error::StoreError;
 use crate::{Store, keys};
 
@@ -28,12 +31,16 @@ impl OutboxKind {
 }
 
 /// One pending change: dossier `code`, event `seq`, and how its sending went.
+/// A repair entry (written by reconciliation, `seq` 0) asks for the whole
+/// dossier and every one of its steps to be sent again.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct OutboxEntry {
     #[serde(rename = "SK")]
     sort_key: String,
     pub code: DossierCode,
     pub seq: u32,
+    #[serde(default)]
+    pub repair: bool,
     /// Failed attempts so far.
     #[serde(default)]
     pub attempts: u32,
@@ -63,41 +70,101 @@ impl Store {
         kind: OutboxKind,
         limit: u16,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        self.outbox_backlog(kind, usize::from(limit.max(1))).await
+        self.read_entries(kind.partition(), usize::from(limit.max(1)))
+            .await
     }
 
-    /// Up to `max` pending entries of `kind`, oldest first, reading as many
-    /// pages as that takes (the worker skips those not yet due).
+    /// Pending entries of `kind`, oldest first: pages are read until
+    /// `due` of them are due at `now` (or the partition ends, or 20 times
+    /// that many were read). Entries not yet due come too, so that the
+    /// worker can hold back the later changes of a dossier that waits for a
+    /// retry, and a long run of waiting entries never hides the due ones
+    /// behind it.
     pub async fn outbox_backlog(
         &self,
         kind: OutboxKind,
+        due: usize,
+        now: NaiveDateTime,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let most = due.saturating_mul(20);
+        let mut found: Vec<OutboxEntry> = Vec::new();
+        let mut due_found = 0;
+        let mut start = None;
+        loop {
+            let (page, next) = self.entries_page(kind.partition(), 1000, start).await?;
+            due_found += page.iter().filter(|e| e.is_due(now)).count();
+            found.extend(page);
+            start = next;
+            if start.is_none() || due_found >= due || found.len() >= most {
+                return Ok(found);
+            }
+        }
+    }
+
+    async fn read_entries(
+        &self,
+        partition: &str,
         max: usize,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
         let mut found = Vec::new();
         let mut start = None;
         loop {
-            let out = self
-                .ddb
-                .query()
-                .table_name(&self.settings.table)
-                .key_condition_expression("PK = :pk")
-                .expression_attribute_values(":pk", AttributeValue::S(kind.partition().into()))
-                .limit(
-                    i32::try_from(max.saturating_sub(found.len()).clamp(1, 1000)).unwrap_or(1000),
-                )
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::sdk)?;
-            for item in out.items.unwrap_or_default() {
-                found.push(serde_dynamo::from_item(item).map_err(StoreError::corrupt)?);
-            }
-            start = out.last_evaluated_key;
+            let limit =
+                i32::try_from(max.saturating_sub(found.len()).clamp(1, 1000)).unwrap_or(1000);
+            let (page, next) = self.entries_page(partition, limit, start).await?;
+            found.extend(page);
+            start = next;
             if start.is_none() || found.len() >= max {
+                found.truncate(max);
                 return Ok(found);
             }
         }
+    }
+
+    /// One page (at most `limit` entries, 1 MB) of a partition's entries.
+    async fn entries_page(
+        &self,
+        partition: &str,
+        limit: i32,
+        start: Option<Item>,
+    ) -> Result<(Vec<OutboxEntry>, Option<Item>), StoreError> {
+        let out = self
+            .ddb
+            .query()
+            .table_name(&self.settings.table)
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(partition.into()))
+            .limit(limit)
+            .consistent_read(true)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(StoreError::sdk)?;
+        let entries = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| serde_dynamo::from_item(item).map_err(StoreError::corrupt))
+            .collect::<Result<_, _>>()?;
+        Ok((entries, out.last_evaluated_key))
+    }
+
+    /// Asks for dossier `code` to be sent again whole, dossier and every
+    /// step (reconciliation found it out of step). Repeating it is harmless.
+    pub async fn queue_repair(
+        &self,
+        kind: OutboxKind,
+        code: &DossierCode,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        self.ddb
+            .put_item()
+            .table_name(&self.settings.table)
+            .set_item(Some(repair_item(kind, code, at)))
+            .send()
+            .await
+            .map_err(StoreError::sdk)?;
+        Ok(())
     }
 
     /// Records a failed attempt: the count, the error, and when to try again.
@@ -179,38 +246,73 @@ impl Store {
         Ok(())
     }
 
-    /// The dead letters of `kind`, oldest first (one `Query` a page of 1 MB).
+    /// The dead letters of `kind`, oldest first.
     pub async fn dead_letters(&self, kind: OutboxKind) -> Result<Vec<OutboxEntry>, StoreError> {
-        let out = self
-            .ddb
-            .query()
-            .table_name(&self.settings.table)
-            .key_condition_expression("PK = :pk")
-            .expression_attribute_values(":pk", AttributeValue::S(dead_letters(kind)))
-            .send()
-            .await
-            .map_err(StoreError::sdk)?;
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|item| serde_dynamo::from_item(item).map_err(StoreError::corrupt))
-            .collect()
+        self.read_entries(&dead_letters(kind), usize::MAX).await
     }
 
-    /// Marks an entry done.
+    /// Sends dead-lettered dossiers again: a repair entry for each dossier
+    /// of `dead`, then the dead letters go. A failure between the two
+    /// leaves both, which only repeats a repair.
+    pub async fn revive_dead_letters(
+        &self,
+        kind: OutboxKind,
+        dead: &[OutboxEntry],
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let mut codes: Vec<&DossierCode> = dead.iter().map(|e| &e.code).collect();
+        codes.sort();
+        codes.dedup();
+        let repairs = codes
+            .into_iter()
+            .map(|code| {
+                let put = PutRequest::builder()
+                    .set_item(Some(repair_item(kind, code, at)))
+                    .build()
+                    .expect("item is set");
+                WriteRequest::builder().put_request(put).build()
+            })
+            .collect();
+        self.batch_write(repairs).await?;
+        self.batch_write(deletes(&dead_letters(kind), dead)).await
+    }
+
+    /// Marks entries done.
     pub async fn remove_outbox(
         &self,
         kind: OutboxKind,
-        entry: &OutboxEntry,
+        entries: &[OutboxEntry],
     ) -> Result<(), StoreError> {
-        self.ddb
-            .delete_item()
-            .table_name(&self.settings.table)
-            .key("PK", AttributeValue::S(kind.partition().into()))
-            .key("SK", AttributeValue::S(entry.sort_key.clone()))
-            .send()
-            .await
-            .map_err(StoreError::sdk)?;
-        Ok(())
+        self.batch_write(deletes(kind.partition(), entries)).await
     }
+}
+
+fn deletes(partition: &str, entries: &[OutboxEntry]) -> Vec<WriteRequest> {
+    entries
+        .iter()
+        .map(|entry| {
+            let delete = DeleteRequest::builder()
+                .key("PK", AttributeValue::S(partition.into()))
+                .key("SK", AttributeValue::S(entry.sort_key.clone()))
+                .build()
+                .expect("key is set");
+            WriteRequest::builder().delete_request(delete).build()
+        })
+        .collect()
+}
+
+fn repair_item(kind: OutboxKind, code: &DossierCode, at: NaiveDateTime) -> Item {
+    [
+        ("PK", AttributeValue::S(kind.partition().into())),
+        (
+            "SK",
+            AttributeValue::S(format!("{}#{code}#repair", keys::stamp(at))),
+        ),
+        ("code", AttributeValue::S(code.to_string())),
+        ("seq", AttributeValue::N("0".into())),
+        ("repair", AttributeValue::Bool(true)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
 }

@@ -385,3 +385,21 @@ mod any_history {
         }
     }
 }
+
+#[test]
+fn reconciliation_names_the_fields_the_portal_holds_differently() {
+    use crate::reconcile::differences;
+    let (record, events) = returned_counter_dossier();
+    let ours = dossier_packet(&record, &events, None, &context());
+    assert!(differences(&ours, &ours).is_empty());
+    // The portal missed the last changes: it holds the dossier as processed, not returned.
+    let mut theirs = ours.clone();
+    theirs.TrangThaiHoSo = WireStatus(domain::NationalStatus::Resolved);
+    theirs.NgayTra = MaybeTime(None);
+    assert_eq!(differences(&ours, &theirs), ["TrangThaiHoSo", "NgayTra"]);
+    // A supplement it holds as still awaited, and a trimmed note: only the first counts.
+    let mut theirs = ours.clone();
+    theirs.DanhSachHoSoBoSung[0].TrangThaiBoSung = WireCode(0);
+    theirs.GhiChu = theirs.GhiChu.trim().to_owned() + " ";
+    assert_eq!(differences(&ours, &theirs), ["DanhSachHoSoBoSung"]);
+}
