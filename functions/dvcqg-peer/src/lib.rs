@@ -8,7 +8,15 @@
 //! lines, one request body per line.
 //!
 //! Routes: `POST /auth`, `POST /integration`, `POST /share` (the portal's),
-//! `POST /_faults`, `POST /_forget`, `GET /_state`, `GET /_export` (the test's).
+//! `POST /_faults`, `POST /_forget`, `GET /_state`, `GET /_export`,
+//! `POST /_catalogue`, `POST /_share_faults` (the test's). The share
+//! endpoint answers from a [`Catalogue`] the caller loads (`share`).
+
+mod catalogue;
+mod share;
+
+pub use catalogue::{Catalogue, lay_thu_tuc};
+pub use share::{NOT_FOUND, ShareFaults};
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -77,6 +85,7 @@ struct Peer {
     other: Vec<Value>,
     received: Vec<String>,
     faults: Faults,
+    share: share::ShareState,
 }
 
 /// What the peer holds, for tests and reconciliation checks.
@@ -95,15 +104,23 @@ type Shared = Arc<Mutex<Peer>>;
 
 /// The peer's router, accepting `username` / `password` at `/auth`.
 pub fn router(username: &str, password: &str) -> Router {
+    router_with_catalogue(username, password, Catalogue::default())
+}
+
+/// The peer's router, its share endpoint answering from `catalogue`.
+pub fn router_with_catalogue(username: &str, password: &str, catalogue: Catalogue) -> Router {
     let peer: Shared = Arc::new(Mutex::new(Peer {
         username: username.to_owned(),
         password: password.to_owned(),
+        share: share::ShareState::new(catalogue),
         ..Peer::default()
     }));
     Router::new()
         .route("/auth", post(auth))
         .route("/integration", post(integration))
-        .route("/share", post(integration))
+        .route("/share", post(share::share))
+        .route("/_catalogue", post(share::set_catalogue))
+        .route("/_share_faults", post(share::set_faults))
         .route("/_faults", post(set_faults))
         .route("/_forget", post(forget))
         .route("/_state", get(state))

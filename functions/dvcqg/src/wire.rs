@@ -1,8 +1,9 @@
 //! QCVN 120's wire conventions, as types: every scalar a JSON string,
-//! times `yyyyMMddHHmmss` in Vietnam time (one Q&A date `dd/MM/yyyy`), booleans `"True"`/`"False"`,
-//! codes as decimal strings. Each type reads only what it writes, so the
-//! conformance peer and our tests refuse exactly what a strict peer would
-//! (a number where a string belongs, a date in another format).
+//! times `yyyyMMddHHmmss` in Vietnam time (one Q&A date `dd/MM/yyyy`),
+//! booleans `"True"`/`"False"`, codes as decimal strings. Each type reads
+//! only what it writes, so the conformance peer and our tests refuse exactly
+//! what a strict peer would (a number where a string belongs, a date in
+//! another format).
 
 use std::fmt;
 
