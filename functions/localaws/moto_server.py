@@ -1,4 +1,4 @@
-"""Starts moto_server with DynamoDB transactions that scale.
+"""Starts moto_server with DynamoDB transactions and queries that scale.
 
 moto backs up every table a TransactWriteItems touches with copy.deepcopy,
 once per item of the transaction, so each transaction costs time in
@@ -7,6 +7,10 @@ tens of minutes. This launcher keeps moto's own transaction logic but backs
 up only the items the transaction touches, and runs transactions one at a
 time, as DynamoDB's serializable transactions appear to clients.
 
+moto's Query on the table itself (not an index) also sorts every item of
+the table to pick one partition's, so each Query costs time in proportion
+to the table. This launcher hands moto's query only the partition asked for.
+
 Usage: python moto_server.py -H 127.0.0.1 -p PORT
 """
 
@@ -14,6 +18,7 @@ import copy
 import threading
 
 from moto.dynamodb import models
+from moto.dynamodb.models import table as table_models
 from moto.server import main
 
 _copy = copy
@@ -72,6 +77,35 @@ def transact_write_items(self, transact_items):
 
 
 models.DynamoDBBackend.transact_write_items = transact_write_items
+
+_partition = threading.local()
+_all_items = table_models.Table.all_items
+_query = table_models.Table.query
+
+
+def all_items(self):
+    """During a table Query, only the queried partition's items."""
+    if getattr(_partition, "table", None) is self:
+        found = self.items.get(_partition.key)
+        if found is None:
+            return []
+        return list(found.values()) if self.range_key_attr else [found]
+    return _all_items(self)
+
+
+def query(self, hash_key, *args, **kwargs):
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    if index_name or hash_key is None:
+        return _query(self, hash_key, *args, **kwargs)
+    _partition.table, _partition.key = self, hash_key
+    try:
+        return _query(self, hash_key, *args, **kwargs)
+    finally:
+        _partition.table = _partition.key = None
+
+
+table_models.Table.all_items = all_items
+table_models.Table.query = query
 
 if __name__ == "__main__":
     main()

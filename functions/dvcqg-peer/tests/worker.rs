@@ -1,160 +1,26 @@
 //! The outbox worker against the conformance peer over a local table:
 //! changes arrive in order, exactly once in effect, through faults.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use domain::{
-    Action, Actor, AgencyCode, Applicant, Channel, DossierProgress, OwnerType, ProcedureCode,
-    ResolutionTime, ResultDelivery, Role, TimeUnit, WorkingCalendar,
-};
-use dvcqg::client::ClientSettings;
-use dvcqg::connections::Connections;
-use dvcqg::worker::{Worker, WorkerSettings};
+use common::{Setup, at, setup_with};
+use domain::{Action, Role};
+use dvcqg::worker::WorkerSettings;
 use serde_json::json;
-use store::{NewDossier, OutboxKind, Store, StoreSettings};
-
-fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 6, d)
-        .unwrap()
-        .and_hms_opt(h, m, 0)
-        .unwrap()
-}
-
-struct Setup {
-    store: Store,
-    peer: String,
-    worker: Worker,
-    calendar: WorkingCalendar,
-}
+use store::OutboxKind;
 
 async fn setup() -> Setup {
-    let moto = Box::leak(Box::new(localaws::Moto::start().unwrap()));
-    let sdk = moto.sdk_config().await;
-    let store = Store::new(
-        &sdk,
-        StoreSettings {
-            table: "sync".into(),
-            bucket: "sync".into(),
-            s3_path_style: true,
-            limits: Default::default(),
-            link_ttl: Duration::from_secs(60),
-        },
-    );
-    store.create_resources().await.unwrap();
-    let peer = dvcqg_peer::spawn("donvi", "mat-khau").await.unwrap();
-    let connections = Connections::single(ClientSettings {
-        auth_url: format!("{peer}/auth"),
-        integration_url: format!("{peer}/integration"),
-        share_url: format!("{peer}/share"),
-        username: "donvi".into(),
-        password: "mat-khau".into(),
-        timeout: Duration::from_millis(800),
-    });
-    let worker = Worker::new(
-        store.clone(),
-        Arc::new(connections),
+    setup_with(
+        Duration::from_millis(800),
         WorkerSettings {
-            public_url: "https://dichvucong.example".into(),
             base_delay: Duration::from_secs(60),
             max_attempts: 4,
             ..WorkerSettings::default()
         },
-    );
-    Setup {
-        store,
-        peer,
-        worker,
-        calendar: WorkingCalendar::vietnam(),
-    }
-}
-
-impl Setup {
-    /// A counter dossier received at `at`; returns its code.
-    async fn receive(&self, at: NaiveDateTime) -> domain::DossierCode {
-        let five = ResolutionTime::whole(5, TimeUnit::WorkingDays).unwrap();
-        let progress = DossierProgress::open(
-            Action::ReceiveAtDesk,
-            Actor {
-                id: "mot-cua-1".into(),
-                role: Role::Desk,
-            },
-            at,
-            Some(five),
-            None,
-        )
-        .unwrap();
-        let new = NewDossier {
-            procedure_code: ProcedureCode::parse("1.000419").unwrap(),
-            procedure_name: "Thủ tục đăng ký khai tử lưu động".into(),
-            agency: AgencyCode::parse("000.00.01.H29").unwrap(),
-            owner: None,
-            channel: Channel::InPerson,
-            applicant: Applicant::parse(
-                OwnerType::Citizen,
-                "Lê Thị Hoa",
-                "036190001234",
-                "0987654321",
-                None,
-                "Gia Viễn",
-            )
-            .unwrap(),
-            summary: "Đăng ký khai tử".into(),
-            result_delivery: ResultDelivery::AtDesk,
-            resolution: Some(five),
-            due_at: progress.due(&self.calendar, at).unwrap(),
-            files: Vec::new(),
-            papers: Vec::new(),
-            tracking_secret: "s".into(),
-            opening: progress.last_event().clone(),
-        };
-        self.store
-            .submit(new, None, None)
-            .await
-            .unwrap()
-            .record
-            .code
-    }
-
-    async fn act(&self, code: &domain::DossierCode, action: Action, role: Role, at: NaiveDateTime) {
-        let (mut record, events) = self.store.load(code).await.unwrap();
-        let mut progress = DossierProgress::replay(record.resolution, events).unwrap();
-        let who = Actor {
-            id: "can-bo".into(),
-            role,
-        };
-        let event = if action == Action::AssignDepartment {
-            progress.hand_over(&self.calendar, action, who, at, None, "tu-phap".into())
-        } else {
-            progress.act(&self.calendar, action, who, at, None)
-        }
-        .unwrap()
-        .clone();
-        record.follow(&progress, &self.calendar, at).unwrap();
-        self.store
-            .record_change(&record, &event, None)
-            .await
-            .unwrap();
-    }
-
-    async fn faults(&self, faults: serde_json::Value) {
-        reqwest::Client::new()
-            .post(format!("{}/_faults", self.peer))
-            .json(&faults)
-            .send()
-            .await
-            .unwrap();
-    }
-
-    async fn peer_state(&self) -> dvcqg_peer::Snapshot {
-        reqwest::get(format!("{}/_state", self.peer))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
+    )
+    .await
 }
 
 #[tokio::test]

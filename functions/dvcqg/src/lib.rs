@@ -9,6 +9,7 @@
 pub mod client;
 pub mod connections;
 pub mod inbound;
+pub mod jobs;
 pub mod mapping;
 pub mod packets;
 pub mod reconcile;

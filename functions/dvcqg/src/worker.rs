@@ -217,12 +217,19 @@ impl Worker {
         code: &domain::DossierCode,
         entries: &[OutboxEntry],
     ) -> Result<(usize, usize), Failure> {
-        let (record, events) = match self.store.load(code).await {
+        let (record, events, held) = match self.store.load_for_sync(code).await {
             Ok(found) => found,
             // Nothing to send for a dossier that is not there.
             Err(StoreError::NotFound) => return Ok((0, 0)),
             Err(e) => return Err(e.into()),
         };
+        // Sending later changes past a dead letter would break the order;
+        // they join it until reconciliation sends the dossier again whole.
+        if held && !entries.iter().any(|e| e.repair) {
+            return Err(Failure::Refused(
+                "waiting behind an earlier entry of the dossier in the dead letters".into(),
+            ));
+        }
         let agency = self.agency(&record.agency).await?;
         let procedure = self.procedure(&record.procedure_code).await?;
         let packet = dossier_packet(&record, &events, procedure.as_deref(), &agency.context);
@@ -269,7 +276,7 @@ impl Worker {
         match sent {
             Ok(_) => {}
             Err(SendError::AlreadyExists) => {
-                agency
+                let update = agency
                     .client
                     .send(
                         &agency.unit,
@@ -277,11 +284,34 @@ impl Worker {
                         Some(true),
                         std::slice::from_ref(&packet),
                     )
-                    .await?;
+                    .await;
+                match update {
+                    Ok(_) => {}
+                    // "Exists" to an insert, then refused as an update: the
+                    // portal contradicts itself; ask again later.
+                    Err(SendError::Refused { code, message }) => {
+                        return Err(SendError::Transport(format!(
+                            "the portal said the dossier exists, then refused it as an update (error {code}): {message}"
+                        )));
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             Err(e) => return Err(e),
         }
-        let steps: Vec<_> = if entries.iter().any(|e| e.repair) {
+        // Repairs, and a dossier the portal should hold but has lost, get every step.
+        let repair = entries.iter().any(|e| e.repair);
+        let lost = !exists && entries.iter().all(|e| e.seq > 1);
+        if lost && !repair {
+            // Recorded first: should this attempt fail after the dossier is
+            // back there, the next one must still send every step.
+            self.store
+                .queue_repair(OutboxKind::Dvcqg, code, record.received_at)
+                .await
+                .map_err(|e| SendError::Transport(format!("recording a repair: {e}")))?;
+        }
+        let whole = repair || lost;
+        let steps: Vec<_> = if whole {
             progress_packets(record, events, &agency.context)
         } else {
             entries
@@ -330,23 +360,33 @@ impl Worker {
             .await
     }
 
-    /// Runs until a run takes nothing more off the backlog, or `budget` of
-    /// runs is spent (the Lambda's time).
+    /// Runs until a run delivers nothing more, or `more_time` says no
+    /// further run fits (the Lambda's deadline).
     pub async fn drain(
         &self,
         now: impl Fn() -> NaiveDateTime,
-        budget: usize,
+        more_time: impl Fn() -> bool,
     ) -> Result<RunReport, WorkerError> {
         let mut total = RunReport::default();
-        for _ in 0..budget.max(1) {
+        loop {
             let report = self.run_once(now()).await?;
             let again = report.entries_done > 0;
             total = total.add(report);
-            if !again {
-                break;
+            if !again || !more_time() {
+                return Ok(total);
             }
         }
-        Ok(total)
+    }
+
+    /// The agencies of the directory.
+    pub async fn agencies_listed(&self) -> Result<Vec<AgencyCode>, WorkerError> {
+        Ok(self
+            .store
+            .list_agencies()
+            .await?
+            .into_iter()
+            .map(|a| a.code)
+            .collect())
     }
 
     async fn run_dossier(

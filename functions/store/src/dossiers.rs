@@ -570,8 +570,19 @@ impl Store {
         &self,
         code: &DossierCode,
     ) -> Result<(DossierRecord, Vec<Event>), StoreError> {
+        let (record, events, _) = self.load_for_sync(code).await?;
+        Ok((record, events))
+    }
+
+    /// `load`, and whether the dossier's national-portal sync is held
+    /// behind a dead letter (read in the same `Query`).
+    pub async fn load_for_sync(
+        &self,
+        code: &DossierCode,
+    ) -> Result<(DossierRecord, Vec<Event>, bool), StoreError> {
         let mut record = None;
         let mut events = Vec::new();
+        let mut held = false;
         let mut start: Option<Item> = None;
         loop {
             let out = self
@@ -599,6 +610,8 @@ impl Store {
                     let item: EventItem =
                         serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
                     events.push(item.event);
+                } else if sk == keys::SYNC_HELD {
+                    held = true;
                 }
             }
             start = out.last_evaluated_key;
@@ -606,7 +619,7 @@ impl Store {
                 break;
             }
         }
-        Ok((record.ok_or(StoreError::NotFound)?, events))
+        Ok((record.ok_or(StoreError::NotFound)?, events, held))
     }
 
     /// Writes a change: the dossier item as it is now (its version one more

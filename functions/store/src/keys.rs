@@ -7,6 +7,8 @@ use sha2::{Digest, Sha256};
 pub const META: &str = "META";
 pub const OUTBOX_DVCQG: &str = "OUTBOX#DVCQG";
 pub const OUTBOX_NOTIFY: &str = "OUTBOX#NOTIFY";
+/// In a dossier's partition: its national-portal sync waits behind a dead letter.
+pub const SYNC_HELD: &str = "SYNC#HELD";
 
 pub fn dossier(code: &DossierCode) -> String {
     format!("DOSSIER#{code}")

@@ -7,8 +7,10 @@
 //! |---|---|---|---|
 //! | dossier | `DOSSIER#<code>` | `META` | current stage, status, deadline, files, version; GSI1 owner, GSI2 queue |
 //! | its events | `DOSSIER#<code>` | `EVENT#<seq:06>` | the history, one item per event |
+//! | sync hold | `DOSSIER#<code>` | `SYNC#HELD` | its DVCQG entries wait behind a dead letter |
 //! | day sequence | `COUNTER#<agency>#<YYMMDD>` | `META` | `seq`, the last dossier number issued |
-//! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change |
+//! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change; `…#repair` resends a dossier whole |
+//! | dead letters | `OUTBOX#DVCQG#DEAD` | as in the outbox | entries that could not be delivered |
 //! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`) |
 //! | procedure | `PROCEDURE#<code>` | `META` | the catalogue record as JSON |
 //! | audit record | `AUDIT#<agency>#<YYYY-MM>` | `<time>#<uuid v7>` | written with the change |

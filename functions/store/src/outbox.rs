@@ -236,13 +236,21 @@ impl Store {
             .key("SK", AttributeValue::S(entry.sort_key.clone()))
             .build()
             .expect("table and key are set");
-        self.ddb
+        // The dossier's later entries wait behind this one, so order is kept.
+        let hold = Put::builder()
+            .table_name(table)
+            .set_item(Some(hold_item(&entry.code)))
+            .build()
+            .expect("table and item are set");
+        let mut write = self
+            .ddb
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().put(put).build())
-            .transact_items(TransactWriteItem::builder().delete(delete).build())
-            .send()
-            .await
-            .map_err(StoreError::sdk)?;
+            .transact_items(TransactWriteItem::builder().delete(delete).build());
+        if kind == OutboxKind::Dvcqg {
+            write = write.transact_items(TransactWriteItem::builder().put(hold).build());
+        }
+        write.send().await.map_err(StoreError::sdk)?;
         Ok(())
     }
 
@@ -252,8 +260,8 @@ impl Store {
     }
 
     /// Sends dead-lettered dossiers again: a repair entry for each dossier
-    /// of `dead`, then the dead letters go. A failure between the two
-    /// leaves both, which only repeats a repair.
+    /// of `dead`, then the dead letters and the dossiers' holds go. A
+    /// failure between the steps leaves both, which only repeats a repair.
     pub async fn revive_dead_letters(
         &self,
         kind: OutboxKind,
@@ -263,6 +271,7 @@ impl Store {
         let mut codes: Vec<&DossierCode> = dead.iter().map(|e| &e.code).collect();
         codes.sort();
         codes.dedup();
+        let held = codes.clone();
         let repairs = codes
             .into_iter()
             .map(|code| {
@@ -274,7 +283,18 @@ impl Store {
             })
             .collect();
         self.batch_write(repairs).await?;
-        self.batch_write(deletes(&dead_letters(kind), dead)).await
+        self.batch_write(deletes(&dead_letters(kind), dead)).await?;
+        let releases = held
+            .into_iter()
+            .map(|code| {
+                let delete = DeleteRequest::builder()
+                    .set_key(Some(hold_item(code)))
+                    .build()
+                    .expect("key is set");
+                WriteRequest::builder().delete_request(delete).build()
+            })
+            .collect();
+        self.batch_write(releases).await
     }
 
     /// Marks entries done.
@@ -299,6 +319,16 @@ fn deletes(partition: &str, entries: &[OutboxEntry]) -> Vec<WriteRequest> {
             WriteRequest::builder().delete_request(delete).build()
         })
         .collect()
+}
+
+fn hold_item(code: &DossierCode) -> Item {
+    [
+        ("PK", AttributeValue::S(keys::dossier(code))),
+        ("SK", AttributeValue::S(keys::SYNC_HELD.into())),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
 }
 
 fn repair_item(kind: OutboxKind, code: &DossierCode, at: NaiveDateTime) -> Item {

@@ -394,7 +394,7 @@ fn reconciliation_names_the_fields_the_portal_holds_differently() {
     assert!(differences(&ours, &ours).is_empty());
     // The portal missed the last changes: it holds the dossier as processed, not returned.
     let mut theirs = ours.clone();
-    theirs.TrangThaiHoSo = WireStatus(domain::NationalStatus::Resolved);
+    theirs.TrangThaiHoSo = WireStatus(domain::NationalStatus::Processed);
     theirs.NgayTra = MaybeTime(None);
     assert_eq!(differences(&ours, &theirs), ["TrangThaiHoSo", "NgayTra"]);
     // A supplement it holds as still awaited, and a trimmed note: only the first counts.

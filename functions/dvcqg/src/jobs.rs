@@ -1,0 +1,115 @@
+//! The jobs of the `sync` function, as its events name them: the outbox
+//! drain (every schedule tick, and on demand) and the reconciliation (each
+//! night, or on demand for one agency and period).
+
+use chrono::{Days, NaiveDate, NaiveDateTime};
+use domain::AgencyCode;
+use serde::{Deserialize, Serialize};
+
+use crate::reconcile::ReconcileReport;
+use crate::worker::{RunReport, Worker, WorkerError};
+
+/// An invocation's event. EventBridge schedules send `{"job": "outbox"}` or
+/// `{"job": "reconcile"}`; an operator may name an agency and a period.
+/// An empty event (`{}`) drains the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum Job {
+    #[default]
+    Outbox,
+    Reconcile {
+        /// One agency; every agency in the directory if absent.
+        #[serde(default)]
+        agency: Option<AgencyCode>,
+        /// The period of receipt; the last `RECONCILE_DAYS` days if absent.
+        #[serde(default)]
+        from: Option<NaiveDate>,
+        #[serde(default)]
+        to: Option<NaiveDate>,
+    },
+}
+
+/// A nightly reconciliation looks back this far: every dossier received
+/// in the last two months, so a month-end change is checked twice.
+pub const RECONCILE_DAYS: u64 = 62;
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum JobReport {
+    Outbox(RunReport),
+    Reconcile(Vec<ReconcileReport>),
+}
+
+impl Job {
+    /// Reads an event; `null` or `{}` is the outbox drain.
+    pub fn from_event(event: serde_json::Value) -> Result<Self, String> {
+        match event {
+            serde_json::Value::Null => Ok(Job::Outbox),
+            serde_json::Value::Object(ref map) if !map.contains_key("job") => Ok(Job::Outbox),
+            other => serde_json::from_value(other).map_err(|e| format!("unknown job: {e}")),
+        }
+    }
+
+    /// Runs the job at `now` (Vietnam time); `more_time` says whether
+    /// another outbox run fits in what is left of the invocation.
+    pub async fn run(
+        self,
+        worker: &Worker,
+        now: impl Fn() -> NaiveDateTime,
+        more_time: impl Fn() -> bool,
+    ) -> Result<JobReport, WorkerError> {
+        match self {
+            Job::Outbox => Ok(JobReport::Outbox(worker.drain(now, more_time).await?)),
+            Job::Reconcile { agency, from, to } => {
+                let today = now().date();
+                let to = to.unwrap_or(today);
+                let from = from.unwrap_or_else(|| {
+                    to.checked_sub_days(Days::new(RECONCILE_DAYS)).unwrap_or(to)
+                });
+                let agencies = match agency {
+                    Some(one) => vec![one],
+                    None => worker.agencies_listed().await?,
+                };
+                let mut reports = Vec::with_capacity(agencies.len());
+                for agency in agencies {
+                    reports.push(worker.reconcile(&agency, from, to, now()).await?);
+                }
+                Ok(JobReport::Reconcile(reports))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn events_name_their_job() {
+        assert_eq!(Job::from_event(json!({})).unwrap(), Job::Outbox);
+        assert_eq!(
+            Job::from_event(serde_json::Value::Null).unwrap(),
+            Job::Outbox
+        );
+        assert_eq!(
+            Job::from_event(json!({"job": "reconcile"})).unwrap(),
+            Job::Reconcile {
+                agency: None,
+                from: None,
+                to: None
+            }
+        );
+        assert_eq!(
+            Job::from_event(json!({"job": "reconcile", "agency": "000.00.01.H29", "from": "2026-06-01", "to": "2026-06-30"}))
+                .unwrap(),
+            Job::Reconcile {
+                agency: Some(AgencyCode::parse("000.00.01.H29").unwrap()),
+                from: NaiveDate::from_ymd_opt(2026, 6, 1),
+                to: NaiveDate::from_ymd_opt(2026, 6, 30),
+            }
+        );
+        assert!(Job::from_event(json!({"job": "rebuild"})).is_err());
+        assert!(Job::from_event(json!({"job": "reconcile", "agency": "H29"})).is_err());
+    }
+}

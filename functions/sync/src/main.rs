@@ -1,0 +1,62 @@
+//! The `sync` Lambda. Its schedule sends `{"job": "outbox"}` every minute
+//! and `{"job": "reconcile"}` each night; an operator may invoke it with
+//! either (the reconciliation for one agency and period). Reserved
+//! concurrency 1 in `infra/`: one worker at a time keeps each dossier's
+//! packets in order and protects the national portal.
+//!
+//! Environment: the table (`DVC_TABLE`, …, see `StoreSettings::from_env`),
+//! the portal (`DVC_DVCQG_BASE_URL` or its three URLs, `DVC_DVCQG_TIMEOUT_MS`,
+//! `DVC_DVCQG_SECRET`: the deployment's account in Secrets Manager),
+//! `DVC_PUBLIC_URL` for file links in packets.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dvcqg::connections::Connections;
+use dvcqg::jobs::Job;
+use dvcqg::worker::{Worker, WorkerSettings};
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use store::{Store, StoreSettings};
+
+/// Another outbox run is started only with this much of the invocation left.
+const RUN_MARGIN: Duration = Duration::from_secs(20);
+
+/// Civil time in Vietnam (UTC+7, no daylight saving).
+fn vietnam_now() -> chrono::NaiveDateTime {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc()
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_target(false)
+        .without_time()
+        .init();
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let store = Store::new(&sdk, StoreSettings::from_env().map_err(Error::from)?);
+    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+    let connections = Connections::from_env(Some(secrets)).map_err(Error::from)?;
+    let public_url =
+        std::env::var("DVC_PUBLIC_URL").map_err(|_| Error::from("DVC_PUBLIC_URL is not set"))?;
+    let worker = Worker::new(
+        store,
+        Arc::new(connections),
+        WorkerSettings {
+            public_url,
+            ..WorkerSettings::default()
+        },
+    );
+    let worker = &worker;
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<serde_json::Value>| async move {
+            let job = Job::from_event(event.payload).map_err(Error::from)?;
+            let deadline = event.context.deadline();
+            let more_time = move || std::time::SystemTime::now() + RUN_MARGIN < deadline;
+            let report = job.run(worker, vietnam_now, more_time).await?;
+            tracing::info!(report = %serde_json::to_string(&report)?, "sync job done");
+            Ok::<_, Error>(serde_json::to_value(report)?)
+        },
+    ))
+    .await
+}
