@@ -106,6 +106,17 @@ async fn main() -> anyhow::Result<()> {
         public_url.clone(),
     ));
 
+    // The national portal: the conformance peer on a free port, and the
+    // outbox worker every few seconds, as the sync Lambda's schedule would.
+    let peer = dvcqg_peer::spawn("dev", "dev")
+        .await
+        .context("starting the national-portal conformance peer")?;
+    tokio::spawn(sync_national_portal(
+        store.clone(),
+        peer.clone(),
+        public_url.clone(),
+    ));
+
     let site: Router = if config.site_dir.join("index.html").exists() {
         Router::new().fallback_service(ServeDir::new(&config.site_dir))
     } else {
@@ -128,6 +139,9 @@ async fn main() -> anyhow::Result<()> {
     println!("  back office       {public_url}/can-bo/");
     println!("  demo sign-in      {public_url}/dev/login");
     println!("  sent notifications {public_url}/dev/outbox");
+    println!(
+        "  national portal   {peer}/_state (what it holds), {peer}/_export (what it received)"
+    );
     println!("Ctrl-C stops the portal and the local DynamoDB/S3.\n");
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -168,5 +182,31 @@ async fn dispatch_notifications(store: Store, outbox: Arc<LocalOutbox>, public_u
             tracing::warn!(error = %e, "notification round failed");
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn sync_national_portal(store: Store, peer: String, public_url: String) {
+    let connections = dvcqg::connections::Connections::single(dvcqg::client::ClientSettings {
+        auth_url: format!("{peer}/auth"),
+        integration_url: format!("{peer}/integration"),
+        share_url: format!("{peer}/share"),
+        username: "dev".into(),
+        password: "dev".into(),
+        timeout: Duration::from_secs(5),
+    });
+    let worker = dvcqg::worker::Worker::new(
+        store,
+        Arc::new(connections),
+        dvcqg::worker::WorkerSettings {
+            public_url,
+            ..Default::default()
+        },
+    );
+    let clock = AppState::system_clock();
+    loop {
+        if let Err(e) = worker.run_once(clock()).await {
+            tracing::warn!(error = %e, "national-portal sync round failed");
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
     }
 }
