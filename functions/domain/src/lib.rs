@@ -9,6 +9,7 @@ mod lunar;
 mod office;
 mod procedure;
 mod progress;
+mod statistics;
 mod status;
 mod submission;
 mod timeliness;
@@ -32,6 +33,7 @@ pub use procedure::{
     ServiceCase, StepGroup, import_catalogue,
 };
 pub use progress::{Actor, DossierProgress, Event, ProgressError, reception};
+pub use statistics::{DossierFacts, Month, MonthError, MonthlyTally};
 pub use status::{
     Action, Holder, NationalStatus, Phase, Role, Stage, TransitionError, UnknownRole,
     UnknownStatus, apply, opening, rule,
