@@ -1,11 +1,13 @@
 //! The jobs of the `sync` function, as its events name them: the outbox
-//! drain (every schedule tick, and on demand) and the reconciliation (each
-//! night, or on demand for one agency and period).
+//! drain (every schedule tick, and on demand), the reconciliation (each
+//! night, or on demand for one agency and period) and the monthly
+//! statistics (early each month for the month before, or on demand).
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
-use domain::AgencyCode;
+use domain::{AgencyCode, Month};
 use serde::{Deserialize, Serialize};
 
+use crate::monthly::StatisticsReport;
 use crate::reconcile::ReconcileReport;
 use crate::worker::{RunReport, Worker, WorkerError};
 
@@ -27,6 +29,17 @@ pub enum Job {
         #[serde(default)]
         to: Option<NaiveDate>,
     },
+    /// `DongBoThongKeHoSo` for a month (`"YYYY-MM"`; the month before
+    /// today's if absent) and an agency (every agency in the directory if
+    /// absent). Reads each agency's dossiers received in the month and in
+    /// the `monthly::CARRY_OVER_MONTHS` (12) months before it, for those
+    /// carried over; see `Worker::send_statistics`.
+    Statistics {
+        #[serde(default)]
+        month: Option<Month>,
+        #[serde(default)]
+        agency: Option<AgencyCode>,
+    },
 }
 
 /// A nightly reconciliation looks back this far: every dossier received
@@ -38,6 +51,7 @@ pub const RECONCILE_DAYS: u64 = 62;
 pub enum JobReport {
     Outbox(RunReport),
     Reconcile(Vec<ReconcileReport>),
+    Statistics(Vec<StatisticsReport>),
 }
 
 impl Job {
@@ -76,6 +90,18 @@ impl Job {
                 }
                 Ok(JobReport::Reconcile(reports))
             }
+            Job::Statistics { month, agency } => {
+                let month = month.unwrap_or_else(|| Month::of(now().date()).previous());
+                let agencies = match agency {
+                    Some(one) => vec![one],
+                    None => worker.agencies_listed().await?,
+                };
+                let mut reports = Vec::with_capacity(agencies.len());
+                for agency in agencies {
+                    reports.push(worker.send_statistics(&agency, month).await?);
+                }
+                Ok(JobReport::Statistics(reports))
+            }
         }
     }
 }
@@ -109,6 +135,24 @@ mod tests {
                 to: NaiveDate::from_ymd_opt(2026, 6, 30),
             }
         );
+        assert_eq!(
+            Job::from_event(json!({"job": "statistics"})).unwrap(),
+            Job::Statistics {
+                month: None,
+                agency: None
+            }
+        );
+        assert_eq!(
+            Job::from_event(
+                json!({"job": "statistics", "month": "2026-06", "agency": "000.00.01.H29"})
+            )
+            .unwrap(),
+            Job::Statistics {
+                month: Some(Month::parse("2026-06").unwrap()),
+                agency: Some(AgencyCode::parse("000.00.01.H29").unwrap()),
+            }
+        );
+        assert!(Job::from_event(json!({"job": "statistics", "month": "2026-6"})).is_err());
         assert!(Job::from_event(json!({"job": "rebuild"})).is_err());
         assert!(Job::from_event(json!({"job": "reconcile", "agency": "H29"})).is_err());
     }

@@ -2,7 +2,8 @@
 //! The national public-service portal (DVCQG) as QCVN 120:2019 speaks it:
 //! the wire conventions (`wire`), the packets (`packets`), how our dossiers
 //! and their events become packets (`mapping`), the client (`client`) and the
-//! outbox worker that sends every change (`worker`); what it reads from the
+//! outbox worker that sends every change (`worker`), and the monthly
+//! statistics and evaluation packets (`monthly`); what it reads from the
 //! share endpoint (`share`) and the import of the national procedure
 //! database and its dictionaries (`inbound`).
 
@@ -11,6 +12,7 @@ pub mod connections;
 pub mod inbound;
 pub mod jobs;
 pub mod mapping;
+pub mod monthly;
 pub mod packets;
 pub mod reconcile;
 pub mod share;
