@@ -31,6 +31,7 @@ use dvcqg::packets::{
     ALREADY_EXISTS, Answer, Call, DanhGia, HoSo, Login, SESSION_EXPIRED, ThongKeHoSo, TienDo,
     TraCuuHoSo, TrangThaiHoSo, service,
 };
+use dvcqg::share::{DongBoHoiDap, KetQuaHoiDap, pakn};
 use rand::Rng;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -98,6 +99,10 @@ pub struct Snapshot {
     /// Steps that arrived after a later step of their dossier (order broken).
     pub misordered_steps: u64,
     pub requests: usize,
+    /// The other pushes it accepted (status back-syncs, evaluations,
+    /// statistics, Q&A, PAKN), each call's body as it arrived, in order.
+    #[serde(default)]
+    pub other: Vec<Value>,
 }
 
 type Shared = Arc<Mutex<Peer>>;
@@ -338,6 +343,10 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
         service::STATUS_BACK_SYNC => stored_other::<Call<TrangThaiHoSo>>(peer, body),
         service::EVALUATION => stored_other::<Call<DanhGia>>(peer, body),
         service::STATISTICS => stored_other::<Call<ThongKeHoSo>>(peer, body),
+        service::SYNC_QUESTION => stored_other::<Call<DongBoHoiDap>>(peer, body),
+        service::SYNC_ANSWER => stored_other::<Call<KetQuaHoiDap>>(peer, body),
+        service::SYNC_PETITION => stored_other::<Call<pakn::PhanAnh>>(peer, body),
+        service::SYNC_PETITION_RESULT => stored_other::<Call<pakn::KetQuaPAKN>>(peer, body),
         other => refuse(Answer::error(
             INVALID,
             &format!("Dịch vụ `{other}` không được hỗ trợ"),
@@ -391,6 +400,7 @@ async fn state(State(peer): State<Shared>) -> Json<Snapshot> {
         repeated_steps: peer.repeated_steps,
         misordered_steps: peer.misordered_steps,
         requests: peer.received.len(),
+        other: peer.other.clone(),
     })
 }
 
