@@ -34,7 +34,7 @@ async fn main() {
         Duration::from_secs(10),
         WorkerSettings {
             concurrency,
-            batch: 1_000,
+            batch: dossiers * (1 + CHANGES.len()),
             ..WorkerSettings::default()
         },
     )
@@ -80,6 +80,42 @@ async fn main() {
         requests as f64 / took,
     );
     assert_eq!(report.entries_done, changes, "{report:?}");
+
+    // The HTTP side alone: the same step packets straight to the peer, 5 a call.
+    let client = dvcqg::client::Client::new(dvcqg::client::ClientSettings {
+        auth_url: format!("{}/auth", s.peer),
+        integration_url: format!("{}/integration", s.peer),
+        share_url: format!("{}/share", s.peer),
+        username: "donvi".into(),
+        password: "mat-khau".into(),
+        timeout: Duration::from_secs(10),
+    });
+    let mut steps = Vec::new();
+    for code in &codes {
+        steps.push(s.expected(code).await.1);
+    }
+    let sending = Instant::now();
+    let client = &client;
+    futures::stream::iter(&steps)
+        .for_each_concurrent(concurrency, |batch| async move {
+            client
+                .send(
+                    "000.00.01.H29",
+                    dvcqg::packets::service::PROGRESS,
+                    None,
+                    batch,
+                )
+                .await
+                .unwrap();
+        })
+        .await;
+    let took = sending.elapsed().as_secs_f64();
+    let sent: usize = steps.iter().map(Vec::len).sum();
+    println!(
+        "peer alone: {sent} step packets in {} calls, {took:.2} s: {:.0} packets/s",
+        steps.len(),
+        sent as f64 / took
+    );
 
     // Change to arrival: one change, then the worker's next run.
     let mut waits = Vec::new();

@@ -40,6 +40,9 @@ pub struct WorkerSettings {
     pub max_delay: Duration,
 }
 
+/// Delivered entries removed per round of batch writes (25 per request).
+const REMOVAL_BATCH: usize = 250;
+
 impl Default for WorkerSettings {
     fn default() -> Self {
         Self {
@@ -351,13 +354,27 @@ impl Worker {
             let entries = by_dossier.remove(&code).unwrap_or_default();
             (code, entries)
         });
-        futures::stream::iter(groups)
+        // Delivered entries are removed in batches across dossiers; should
+        // the run stop first, they are only sent again, which is harmless.
+        let (report, delivered) = futures::stream::iter(groups)
             .map(|(code, entries)| self.run_dossier(code, entries, now))
             .buffer_unordered(self.settings.concurrency.max(1))
-            .try_fold(RunReport::default(), |total, one| async move {
-                Ok(total.add(one))
-            })
-            .await
+            .try_fold(
+                (RunReport::default(), Vec::new()),
+                |(total, mut delivered), (one, done)| async move {
+                    delivered.extend(done);
+                    if delivered.len() >= REMOVAL_BATCH {
+                        self.store
+                            .remove_outbox(OutboxKind::Dvcqg, &delivered)
+                            .await?;
+                        delivered.clear();
+                    }
+                    Ok((total.add(one), delivered))
+                },
+            )
+            .await?;
+        self.store.remove_outbox(kind, &delivered).await?;
+        Ok(report)
     }
 
     /// Runs until a run delivers nothing more, or `more_time` says no
@@ -389,12 +406,14 @@ impl Worker {
             .collect())
     }
 
+    /// Sends one dossier's due entries; returns what happened and the
+    /// entries delivered (for the caller to remove).
     async fn run_dossier(
         &self,
         code: domain::DossierCode,
         mut entries: Vec<OutboxEntry>,
         now: NaiveDateTime,
-    ) -> Result<RunReport, WorkerError> {
+    ) -> Result<(RunReport, Vec<OutboxEntry>), WorkerError> {
         let kind = OutboxKind::Dvcqg;
         let mut report = RunReport::default();
         entries.sort_by_key(|e| e.seq);
@@ -403,14 +422,14 @@ impl Worker {
         report.entries_waiting += entries.len() - due;
         entries.truncate(due);
         if entries.is_empty() {
-            return Ok(report);
+            return Ok((report, Vec::new()));
         }
         match self.deliver(&code, &entries).await {
             Ok((dossiers, steps)) => {
                 report.dossiers_sent += dossiers;
                 report.steps_sent += steps;
-                self.store.remove_outbox(kind, &entries).await?;
                 report.entries_done += entries.len();
+                return Ok((report, entries));
             }
             Err(Failure::Retry(error)) if entries[0].attempts + 1 < self.settings.max_attempts => {
                 let wait = self.backoff(entries[0].attempts);
@@ -431,6 +450,6 @@ impl Worker {
                 report.entries_dead += entries.len();
             }
         }
-        Ok(report)
+        Ok((report, Vec::new()))
     }
 }

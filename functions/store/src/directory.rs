@@ -11,6 +11,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use domain::{AgencyCode, AgencyProfile, Department, Official, ProcedureCode, ProcessingRoute};
+use futures::{StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -273,33 +274,37 @@ impl Store {
         self.batch_write(requests).await
     }
 
-    /// Writes in batches of 25, resending what DynamoDB left unprocessed.
+    /// Writes in batches of 25 (four requests at a time), resending what
+    /// DynamoDB left unprocessed.
     pub(crate) async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<(), StoreError> {
-        for chunk in requests.chunks(25) {
-            let mut requests = chunk.to_vec();
-            for attempt in 0..8u32 {
-                let out = self
-                    .ddb
-                    .batch_write_item()
-                    .request_items(&self.settings.table, requests)
-                    .send()
-                    .await
-                    .map_err(StoreError::sdk)?;
-                requests = out
-                    .unprocessed_items
-                    .and_then(|mut m| m.remove(&self.settings.table))
-                    .unwrap_or_default();
-                if requests.is_empty() {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+        let chunks: Vec<Vec<WriteRequest>> = requests.chunks(25).map(<[_]>::to_vec).collect();
+        futures::stream::iter(chunks)
+            .map(|chunk| self.write_batch(chunk))
+            .buffer_unordered(4)
+            .try_collect::<()>()
+            .await
+    }
+
+    async fn write_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+        for attempt in 0..8u32 {
+            let out = self
+                .ddb
+                .batch_write_item()
+                .request_items(&self.settings.table, requests)
+                .send()
+                .await
+                .map_err(StoreError::sdk)?;
+            requests = out
+                .unprocessed_items
+                .and_then(|mut m| m.remove(&self.settings.table))
+                .unwrap_or_default();
+            if requests.is_empty() {
+                return Ok(());
             }
-            if !requests.is_empty() {
-                return Err(StoreError::Unavailable(
-                    "batch writes stayed unprocessed".into(),
-                ));
-            }
+            tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
         }
-        Ok(())
+        Err(StoreError::Unavailable(
+            "batch writes stayed unprocessed".into(),
+        ))
     }
 }

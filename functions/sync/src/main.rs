@@ -1,6 +1,7 @@
-//! The `sync` Lambda. Its schedule sends `{"job": "outbox"}` every minute
-//! and `{"job": "reconcile"}` each night; an operator may invoke it with
-//! either (the reconciliation for one agency and period). Reserved
+//! The `sync` Lambda. Its schedule sends `{"job": "outbox"}` every minute,
+//! `{"job": "reconcile"}` each night and `{"job": "statistics"}` on the
+//! first of each month; an operator may invoke it with any of them (for one
+//! agency, a period or a month: see `dvcqg::jobs::Job`). Reserved
 //! concurrency 1 in `infra/`: one worker at a time keeps each dossier's
 //! packets in order and protects the national portal.
 //!
