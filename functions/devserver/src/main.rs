@@ -186,14 +186,12 @@ async fn dispatch_notifications(store: Store, outbox: Arc<LocalOutbox>, public_u
 }
 
 async fn sync_national_portal(store: Store, peer: String, public_url: String) {
-    let connections = dvcqg::connections::Connections::single(dvcqg::client::ClientSettings {
-        auth_url: format!("{peer}/auth"),
-        integration_url: format!("{peer}/integration"),
-        share_url: format!("{peer}/share"),
-        username: "dev".into(),
-        password: "dev".into(),
-        timeout: Duration::from_secs(5),
-    });
+    let connections = dvcqg::connections::Connections::single(dvcqg::client::ClientSettings::at(
+        &peer,
+        "dev",
+        "dev",
+        Duration::from_secs(5),
+    ));
     let worker = dvcqg::worker::Worker::new(
         store,
         Arc::new(connections),

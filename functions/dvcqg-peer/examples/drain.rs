@@ -82,14 +82,12 @@ async fn main() {
     assert_eq!(report.entries_done, changes, "{report:?}");
 
     // The HTTP side alone: the same step packets straight to the peer, 5 a call.
-    let client = dvcqg::client::Client::new(dvcqg::client::ClientSettings {
-        auth_url: format!("{}/auth", s.peer),
-        integration_url: format!("{}/integration", s.peer),
-        share_url: format!("{}/share", s.peer),
-        username: "donvi".into(),
-        password: "mat-khau".into(),
-        timeout: Duration::from_secs(10),
-    });
+    let client = dvcqg::client::Client::new(dvcqg::client::ClientSettings::at(
+        &s.peer,
+        "donvi",
+        "mat-khau",
+        Duration::from_secs(10),
+    ));
     let mut steps = Vec::new();
     for code in &codes {
         steps.push(s.expected(code).await.1);

@@ -257,7 +257,7 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
     let refuse = Outcome::Answered;
     match head.service.as_str() {
         service::SYNC_DOSSIER => {
-            let call: Call<HoSo> = match strict(body) {
+            let call: Call<Vec<HoSo>> = match strict(body) {
                 Ok(c) => c,
                 Err(a) => return refuse(a),
             };
@@ -291,7 +291,7 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
             Outcome::Stored(Answer::ok())
         }
         service::PROGRESS => {
-            let call: Call<TienDo> = match strict(body) {
+            let call: Call<Vec<TienDo>> = match strict(body) {
                 Ok(c) => c,
                 Err(a) => return refuse(a),
             };
@@ -341,12 +341,12 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
             Outcome::Answered(found)
         }
         service::STATUS_BACK_SYNC => stored_other::<Call<TrangThaiHoSo>>(peer, body),
-        service::EVALUATION => stored_other::<Call<DanhGia>>(peer, body),
-        service::STATISTICS => stored_other::<Call<ThongKeHoSo>>(peer, body),
-        service::SYNC_QUESTION => stored_other::<Call<DongBoHoiDap>>(peer, body),
-        service::SYNC_ANSWER => stored_other::<Call<KetQuaHoiDap>>(peer, body),
-        service::SYNC_PETITION => stored_other::<Call<pakn::PhanAnh>>(peer, body),
-        service::SYNC_PETITION_RESULT => stored_other::<Call<pakn::KetQuaPAKN>>(peer, body),
+        service::EVALUATION => stored_other::<Call<Vec<DanhGia>>>(peer, body),
+        service::STATISTICS => stored_other::<Call<Vec<ThongKeHoSo>>>(peer, body),
+        service::SYNC_QUESTION => stored_other::<Call<Vec<DongBoHoiDap>>>(peer, body),
+        service::SYNC_ANSWER => stored_other::<Call<Vec<KetQuaHoiDap>>>(peer, body),
+        service::SYNC_PETITION => stored_other::<Call<Vec<pakn::PhanAnh>>>(peer, body),
+        service::SYNC_PETITION_RESULT => stored_other::<Call<Vec<pakn::KetQuaPAKN>>>(peer, body),
         other => refuse(Answer::error(
             INVALID,
             &format!("Dịch vụ `{other}` không được hỗ trợ"),

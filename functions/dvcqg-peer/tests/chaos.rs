@@ -44,7 +44,6 @@ async fn work_while(
     writes: impl Future<Output = ()>,
 ) -> RunReport {
     let done = AtomicBool::new(false);
-    let mut total = RunReport::default();
     let worker = async {
         let mut clock = *now;
         let mut reports = Vec::new();
@@ -65,14 +64,7 @@ async fn work_while(
     };
     let ((clock, reports), ()) = tokio::join!(worker, writes);
     *now = clock;
-    for r in reports {
-        total.dossiers_sent += r.dossiers_sent;
-        total.steps_sent += r.steps_sent;
-        total.entries_deferred += r.entries_deferred;
-        total.entries_dead += r.entries_dead;
-        total.entries_done += r.entries_done;
-    }
-    total
+    reports.into_iter().fold(RunReport::default(), |a, b| a + b)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -33,14 +33,12 @@ fn step(code: &str, minute: u32) -> TienDo {
 
 async fn setup(timeout_ms: u64) -> (String, Client) {
     let base = dvcqg_peer::spawn("donvi", "mat-khau").await.unwrap();
-    let client = Client::new(ClientSettings {
-        auth_url: format!("{base}/auth"),
-        integration_url: format!("{base}/integration"),
-        share_url: format!("{base}/share"),
-        username: "donvi".into(),
-        password: "mat-khau".into(),
-        timeout: Duration::from_millis(timeout_ms),
-    });
+    let client = Client::new(ClientSettings::at(
+        &base,
+        "donvi",
+        "mat-khau",
+        Duration::from_millis(timeout_ms),
+    ));
     (base, client)
 }
 

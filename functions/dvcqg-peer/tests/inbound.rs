@@ -58,14 +58,12 @@ async fn setup(timeout_ms: u64) -> Setup {
     store.create_resources().await.unwrap();
     let peer = dvcqg_peer::spawn("donvi", "mat-khau").await.unwrap();
     load(&peer, &catalogue()).await;
-    let client = Arc::new(Client::new(ClientSettings {
-        auth_url: format!("{peer}/auth"),
-        integration_url: format!("{peer}/integration"),
-        share_url: format!("{peer}/share"),
-        username: "donvi".into(),
-        password: "mat-khau".into(),
-        timeout: Duration::from_millis(timeout_ms),
-    }));
+    let client = Arc::new(Client::new(ClientSettings::at(
+        &peer,
+        "donvi",
+        "mat-khau",
+        Duration::from_millis(timeout_ms),
+    )));
     let dir = tempfile::tempdir().unwrap();
     let settings = InboundSettings {
         madonvi: UNIT.into(),

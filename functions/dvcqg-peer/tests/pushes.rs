@@ -212,14 +212,12 @@ async fn every_agency_gets_its_previous_month() {
 #[tokio::test]
 async fn the_question_and_petition_pushes_are_accepted() {
     let base = dvcqg_peer::spawn("donvi", "mat-khau").await.unwrap();
-    let client = Client::new(ClientSettings {
-        auth_url: format!("{base}/auth"),
-        integration_url: format!("{base}/integration"),
-        share_url: format!("{base}/share"),
-        username: "donvi".into(),
-        password: "mat-khau".into(),
-        timeout: Duration::from_secs(2),
-    });
+    let client = Client::new(ClientSettings::at(
+        &base,
+        "donvi",
+        "mat-khau",
+        Duration::from_secs(2),
+    ));
     let unit = "000.00.01.H29";
     let pushes = [
         (

@@ -56,14 +56,12 @@ async fn setup() -> (String, Client) {
         .await
         .unwrap();
     assert_eq!(loaded.status(), 204, "{}", loaded.text().await.unwrap());
-    let client = Client::new(ClientSettings {
-        auth_url: format!("{base}/auth"),
-        integration_url: format!("{base}/integration"),
-        share_url: format!("{base}/share"),
-        username: "donvi".into(),
-        password: "mat-khau".into(),
-        timeout: Duration::from_millis(2_000),
-    });
+    let client = Client::new(ClientSettings::at(
+        &base,
+        "donvi",
+        "mat-khau",
+        Duration::from_millis(2_000),
+    ));
     (base, client)
 }
 

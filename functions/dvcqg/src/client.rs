@@ -41,6 +41,20 @@ impl std::fmt::Debug for ClientSettings {
 }
 
 impl ClientSettings {
+    /// A portal whose adapter answers at `base` (`/auth`, `/integration`,
+    /// `/share`), as `username`.
+    pub fn at(base: &str, username: &str, password: &str, timeout: Duration) -> Self {
+        let base = base.trim_end_matches('/');
+        Self {
+            auth_url: format!("{base}/auth"),
+            integration_url: format!("{base}/integration"),
+            share_url: format!("{base}/share"),
+            username: username.to_owned(),
+            password: password.to_owned(),
+            timeout,
+        }
+    }
+
     /// `DVC_DVCQG_BASE_URL` (its `/auth`, `/integration` and `/share`, or each
     /// of `DVC_DVCQG_AUTH_URL`, `…_INTEGRATION_URL`, `…_SHARE_URL`),
     /// `DVC_DVCQG_TIMEOUT_MS` (default 10,000); the account from
@@ -163,65 +177,71 @@ impl Client {
         }
     }
 
-    /// Sends `data` to `service` for the unit `madonvi`, logging in (again)
+    /// Sends `data` (a list of records, or one object where the service
+    /// takes one) to `service` for the unit `madonvi`, logging in (again)
     /// as needed.
-    pub async fn send<T: Serialize + Clone>(
+    pub async fn send<D: Serialize + ?Sized>(
         &self,
         madonvi: &str,
         service_name: &str,
         is_updating: Option<bool>,
-        data: &[T],
+        data: &D,
     ) -> Result<Answer, SendError> {
-        let mut renew = false;
-        loop {
-            let call = Call {
-                session: self.session(renew).await?,
-                madonvi: madonvi.to_owned(),
-                service: service_name.to_owned(),
-                isUpdating: is_updating.map(WireBool),
-                data: data.to_vec(),
-            };
-            let answer = self.post(&self.settings.integration_url, &call).await?;
-            if answer.error_code.is_success() {
-                return Ok(answer);
-            }
-            if answer.session_expired() && !renew {
-                renew = true;
-                continue;
-            }
-            if answer.already_exists() {
-                return Err(SendError::AlreadyExists);
-            }
-            return Err(SendError::Refused {
-                code: answer.error_code.0,
-                message: answer.message.unwrap_or_default(),
-            });
+        let answer: Answer = self
+            .exchange(
+                &self.settings.integration_url,
+                |session| Call {
+                    session,
+                    madonvi: madonvi.to_owned(),
+                    service: service_name.to_owned(),
+                    isUpdating: is_updating.map(WireBool),
+                    data,
+                },
+                Answer::session_expired,
+            )
+            .await?;
+        if answer.error_code.is_success() {
+            Ok(answer)
+        } else if answer.already_exists() {
+            Err(SendError::AlreadyExists)
+        } else {
+            Err(refused(answer))
         }
     }
 
     /// What the national portal holds of dossier `code` (`TraCuuHoSo`), if anything.
     pub async fn look_up(&self, madonvi: &str, code: &str) -> Result<Option<HoSo>, SendError> {
-        let mut renew = false;
-        loop {
-            let call = TraCuuHoSo {
-                session: self.session(renew).await?,
-                madonvi: madonvi.to_owned(),
-                service: service::LOOK_UP.to_owned(),
-                mahoso: code.to_owned(),
-            };
-            let answer = self.post(&self.settings.integration_url, &call).await?;
-            if answer.session_expired() && !renew {
-                renew = true;
-                continue;
-            }
-            if !answer.error_code.is_success() {
-                return Err(SendError::Refused {
-                    code: answer.error_code.0,
-                    message: answer.message.unwrap_or_default(),
-                });
-            }
-            return Ok(answer.result.and_then(|mut found| found.pop()));
+        let answer: Answer = self
+            .exchange(
+                &self.settings.integration_url,
+                |session| TraCuuHoSo {
+                    session,
+                    madonvi: madonvi.to_owned(),
+                    service: service::LOOK_UP.to_owned(),
+                    mahoso: code.to_owned(),
+                },
+                Answer::session_expired,
+            )
+            .await?;
+        if !answer.error_code.is_success() {
+            return Err(refused(answer));
         }
+        Ok(answer.result.and_then(|mut found| found.pop()))
+    }
+
+    /// Posts the body `make` builds around the session and reads the answer;
+    /// once more with a fresh session if the answer says it `expired`.
+    async fn exchange<B: Serialize, R: DeserializeOwned>(
+        &self,
+        url: &str,
+        make: impl Fn(String) -> B,
+        expired: impl Fn(&R) -> bool,
+    ) -> Result<R, SendError> {
+        let answer: R = self.post_as(url, &make(self.session(false).await?)).await?;
+        if !expired(&answer) {
+            return Ok(answer);
+        }
+        self.post_as(url, &make(self.session(true).await?)).await
     }
 
     /// Reads `service_name` from the share endpoint for the unit `madonvi`,
@@ -235,39 +255,41 @@ impl Client {
         service_name: &str,
         params: &P,
     ) -> Result<Vec<T>, SendError> {
-        let mut renew = false;
-        loop {
-            let call = ShareCall {
-                session: self.session(renew).await?,
-                madonvi: madonvi.to_owned(),
-                service: service_name.to_owned(),
-                params,
-            };
-            let answer: ShareAnswer<Value> = self.post_as(&self.settings.share_url, &call).await?;
-            let status = answer.status();
-            if status.session_expired() && !renew {
-                renew = true;
-                continue;
-            }
-            if !status.error_code.is_success() {
-                return Err(SendError::Refused {
-                    code: status.error_code.0,
-                    message: status.message.unwrap_or_default(),
-                });
-            }
-            return answer
-                .result
-                .into_iter()
-                .enumerate()
-                .map(|(i, record)| {
-                    serde_json::from_value(record).map_err(|e| {
-                        SendError::Transport(format!(
-                            "{service_name}: record {} is unreadable: {e}",
-                            i + 1
-                        ))
-                    })
-                })
-                .collect();
+        let answer: ShareAnswer<Value> = self
+            .exchange(
+                &self.settings.share_url,
+                |session| ShareCall {
+                    session,
+                    madonvi: madonvi.to_owned(),
+                    service: service_name.to_owned(),
+                    params,
+                },
+                |answer: &ShareAnswer<Value>| answer.status().session_expired(),
+            )
+            .await?;
+        let status = answer.status();
+        if !status.error_code.is_success() {
+            return Err(refused(status));
         }
+        answer
+            .result
+            .into_iter()
+            .enumerate()
+            .map(|(i, record)| {
+                serde_json::from_value(record).map_err(|e| {
+                    SendError::Transport(format!(
+                        "{service_name}: record {} is unreadable: {e}",
+                        i + 1
+                    ))
+                })
+            })
+            .collect()
+    }
+}
+
+fn refused(answer: Answer) -> SendError {
+    SendError::Refused {
+        code: answer.error_code.0,
+        message: answer.message.unwrap_or_default(),
     }
 }

@@ -111,7 +111,9 @@ impl Answer {
     }
 }
 
-/// A call to the integration endpoint: `{"session", "madonvi", "service", …, "data": [...]}`.
+/// A call to the integration endpoint: `{"session", "madonvi", "service", …, "data": …}`.
+/// `data` is a list of records (`Call<Vec<HoSo>>`), except for
+/// `DongBoTrangThaiHoSo`, whose `data` is one object (`Call<TrangThaiHoSo>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Call<T> {
@@ -121,7 +123,7 @@ pub struct Call<T> {
     /// `DongBoHoSoMC` only: whether the dossier exists there already.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isUpdating: Option<WireBool>,
-    pub data: Vec<T>,
+    pub data: T,
 }
 
 /// `TraCuuHoSo`: what the portal holds of one dossier.

@@ -74,7 +74,10 @@ pub enum WorkerError {
     Store(#[from] StoreError),
 }
 
-impl RunReport {
+/// Both runs' counts together.
+impl std::ops::Add for RunReport {
+    type Output = RunReport;
+
     fn add(mut self, other: RunReport) -> Self {
         self.dossiers_sent += other.dossiers_sent;
         self.steps_sent += other.steps_sent;
@@ -84,7 +87,9 @@ impl RunReport {
         self.entries_waiting += other.entries_waiting;
         self
     }
+}
 
+impl RunReport {
     /// Whether the run took anything off the backlog (another run may find more).
     pub fn made_progress(&self) -> bool {
         self.entries_done + self.entries_deferred + self.entries_dead > 0
@@ -369,7 +374,7 @@ impl Worker {
                             .await?;
                         delivered.clear();
                     }
-                    Ok((total.add(one), delivered))
+                    Ok((total + one, delivered))
                 },
             )
             .await?;
@@ -388,7 +393,7 @@ impl Worker {
         loop {
             let report = self.run_once(now()).await?;
             let again = report.entries_done > 0;
-            total = total.add(report);
+            total = total + report;
             if !again || !more_time() {
                 return Ok(total);
             }

@@ -48,14 +48,7 @@ pub async fn setup_with(timeout: Duration, settings: WorkerSettings) -> Setup {
     );
     store.create_resources().await.unwrap();
     let peer = dvcqg_peer::spawn("donvi", "mat-khau").await.unwrap();
-    let connections = Connections::single(ClientSettings {
-        auth_url: format!("{peer}/auth"),
-        integration_url: format!("{peer}/integration"),
-        share_url: format!("{peer}/share"),
-        username: "donvi".into(),
-        password: "mat-khau".into(),
-        timeout,
-    });
+    let connections = Connections::single(ClientSettings::at(&peer, "donvi", "mat-khau", timeout));
     let worker = Worker::new(
         store.clone(),
         Arc::new(connections),
