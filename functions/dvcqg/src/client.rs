@@ -156,9 +156,14 @@ impl Client {
             .map_err(|e| SendError::Transport(format!("HTTP {status}, unreadable answer: {e}")))
     }
 
-    async fn session(&self, renew: bool) -> Result<String, SendError> {
+    /// The current session; a new one if there is none or it is `stale`
+    /// (the one a call was just refused with). Calls running at the same
+    /// time that find the same session stale log in once between them.
+    async fn session(&self, stale: Option<&str>) -> Result<String, SendError> {
         let mut session = self.session.lock().await;
-        if !renew && let Some(current) = session.as_ref() {
+        if let Some(current) = session.as_ref()
+            && stale != Some(current.as_str())
+        {
             return Ok(current.clone());
         }
         let login = Login {
@@ -230,18 +235,28 @@ impl Client {
     }
 
     /// Posts the body `make` builds around the session and reads the answer;
-    /// once more with a fresh session if the answer says it `expired`.
+    /// once more with a fresh session if the answer says it `expired`. A
+    /// fresh session refused too is a transport failure (retried later),
+    /// not a refusal of the packet.
     async fn exchange<B: Serialize, R: DeserializeOwned>(
         &self,
         url: &str,
         make: impl Fn(String) -> B,
         expired: impl Fn(&R) -> bool,
     ) -> Result<R, SendError> {
-        let answer: R = self.post_as(url, &make(self.session(false).await?)).await?;
+        let first = self.session(None).await?;
+        let answer: R = self.post_as(url, &make(first.clone())).await?;
         if !expired(&answer) {
             return Ok(answer);
         }
-        self.post_as(url, &make(self.session(true).await?)).await
+        let fresh = self.session(Some(&first)).await?;
+        let answer: R = self.post_as(url, &make(fresh)).await?;
+        if expired(&answer) {
+            return Err(SendError::Transport(
+                "the national portal refused a fresh session too".into(),
+            ));
+        }
+        Ok(answer)
     }
 
     /// Reads `service_name` from the share endpoint for the unit `madonvi`,

@@ -106,13 +106,13 @@ impl Connections {
                         ))
                     })?;
                 let text = out.secret_string().unwrap_or_default();
-                let account: SecretAccount =
-                    serde_json::from_str(text).map_err(|_| SendError::Refused {
-                        code: 0,
-                        message: format!(
-                            "secret `{name}` is not {{\"username\": …, \"password\": …}}"
-                        ),
-                    })?;
+                // Like a refused login: the packets are fine, the account is
+                // not; retried, and read again once someone mends the secret.
+                let account: SecretAccount = serde_json::from_str(text).map_err(|_| {
+                    SendError::LoginRefused(format!(
+                        "secret `{name}` is not {{\"username\": …, \"password\": …}}"
+                    ))
+                })?;
                 Ok((account.username, account.password))
             }
         }

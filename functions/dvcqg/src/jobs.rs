@@ -70,7 +70,7 @@ impl Job {
         self,
         worker: &Worker,
         now: impl Fn() -> NaiveDateTime,
-        more_time: impl Fn() -> bool,
+        more_time: impl Fn() -> bool + Sync,
     ) -> Result<JobReport, WorkerError> {
         match self {
             Job::Outbox => Ok(JobReport::Outbox(worker.drain(now, more_time).await?)),

@@ -1,9 +1,12 @@
 //! Reconciliation: compares the agency's dossiers of a period with what the
 //! national portal holds (`TraCuuHoSo`) and queues a repair — the dossier
 //! and all its steps sent again — for every one that differs, is missing
-//! there, or could not be checked. Dead letters of the period are queued
-//! again too: a packet refused once may pass after a fix, and the steps of
-//! a dead letter cannot be seen through `TraCuuHoSo`.
+//! there, or could not be checked. The agency's dead letters are queued
+//! again too, whatever their period: a packet refused once may pass after
+//! a fix, the steps of a dead letter cannot be seen through `TraCuuHoSo`,
+//! and a dead letter holds its dossier's later changes until then. When the
+//! portal fails most look-ups, the unchecked dossiers are only reported:
+//! repairing a whole period into an outage would only make dead letters.
 
 use std::collections::HashSet;
 
@@ -31,12 +34,15 @@ pub struct ReconcileReport {
     pub missing: Vec<String>,
     /// Held there, but different: the wire fields that differ.
     pub differing: Vec<Divergence>,
-    /// Could not be looked up (the portal failed): repaired all the same.
+    /// Could not be looked up (the portal failed): repaired all the same,
+    /// unless most look-ups failed (`portal_unavailable`).
     pub unchecked: Vec<String>,
+    /// More than half of the look-ups failed: the unchecked were not repaired.
+    pub portal_unavailable: bool,
     /// Differences of dossiers that still have changes waiting in the
     /// outbox: expected, the worker will send them; repaired all the same.
     pub pending: usize,
-    /// Dossiers of the period with dead letters, queued again.
+    /// Dossiers of the agency with dead letters, queued again.
     pub revived: usize,
     /// Repairs queued (one per dossier).
     pub requeued: usize,
@@ -133,6 +139,11 @@ impl Worker {
                 .buffer_unordered(self.settings().concurrency.max(1))
                 .collect()
                 .await;
+        let failed = findings
+            .iter()
+            .filter(|(_, f)| matches!(f, Ok(Finding::Unchecked(_))))
+            .count();
+        report.portal_unavailable = failed * 2 > findings.len();
         let mut repairs: Vec<DossierCode> = Vec::new();
         for (code, finding) in findings {
             let finding = finding?;
@@ -152,6 +163,9 @@ impl Worker {
                 Finding::Unchecked(error) => {
                     tracing::warn!(%code, %error, "reconciliation: could not look up");
                     report.unchecked.push(code.to_string());
+                    if report.portal_unavailable {
+                        continue;
+                    }
                 }
             }
             repairs.push(code);
@@ -165,7 +179,7 @@ impl Worker {
             .dead_letters(kind)
             .await?
             .into_iter()
-            .filter(|e| &e.code.agency() == agency && (from..=to).contains(&e.code.day()))
+            .filter(|e| &e.code.agency() == agency)
             .collect();
         let revived: HashSet<&DossierCode> = dead.iter().map(|e| &e.code).collect();
         report.revived = revived.len();

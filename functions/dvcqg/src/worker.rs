@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use domain::{AgencyCode, ProcedureCode};
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use rand::Rng;
 use store::{OutboxEntry, OutboxKind, Store, StoreError};
 use tokio::sync::Mutex;
@@ -219,16 +219,18 @@ impl Worker {
         capped.mul_f64(rand::rng().random_range(0.5..1.5))
     }
 
-    /// Sends one dossier's due entries; `Ok` once the peer has all of them.
+    /// Sends one dossier's due entries; `Ok` once the peer has all of them:
+    /// the dossier and steps sent, and the repair entry recorded on the way
+    /// (to be removed with them).
     async fn deliver(
         &self,
         code: &domain::DossierCode,
         entries: &[OutboxEntry],
-    ) -> Result<(usize, usize), Failure> {
+    ) -> Result<(usize, usize, Option<OutboxEntry>), Failure> {
         let (record, events, held) = match self.store.load_for_sync(code).await {
             Ok(found) => found,
             // Nothing to send for a dossier that is not there.
-            Err(StoreError::NotFound) => return Ok((0, 0)),
+            Err(StoreError::NotFound) => return Ok((0, 0, None)),
             Err(e) => return Err(e.into()),
         };
         // Sending later changes past a dead letter would break the order;
@@ -265,7 +267,7 @@ impl Worker {
         events: &[domain::Event],
         packet: crate::packets::HoSo,
         entries: &[OutboxEntry],
-    ) -> Result<(usize, usize), SendError> {
+    ) -> Result<(usize, usize, Option<OutboxEntry>), SendError> {
         let code = &record.code;
         let exists = agency
             .client
@@ -310,14 +312,18 @@ impl Worker {
         // Repairs, and a dossier the portal should hold but has lost, get every step.
         let repair = entries.iter().any(|e| e.repair);
         let lost = !exists && entries.iter().all(|e| e.seq > 1);
-        if lost && !repair {
+        let recorded = if lost && !repair {
             // Recorded first: should this attempt fail after the dossier is
             // back there, the next one must still send every step.
-            self.store
+            let entry = self
+                .store
                 .queue_repair(OutboxKind::Dvcqg, code, record.received_at)
                 .await
                 .map_err(|e| SendError::Transport(format!("recording a repair: {e}")))?;
-        }
+            Some(entry)
+        } else {
+            None
+        };
         let whole = repair || lost;
         let steps: Vec<_> = if whole {
             progress_packets(record, events, &agency.context)
@@ -333,11 +339,21 @@ impl Worker {
                 .send(&agency.unit, service::PROGRESS, None, &steps)
                 .await?;
         }
-        Ok((1, steps.len()))
+        Ok((1, steps.len(), recorded))
     }
 
     /// One run over the backlog at `now`.
     pub async fn run_once(&self, now: NaiveDateTime) -> Result<RunReport, WorkerError> {
+        self.run_until(now, &|| true).await
+    }
+
+    /// One run over the backlog at `now`, taking up no further dossier once
+    /// `more_time` says no (those wait for the next run).
+    pub async fn run_until(
+        &self,
+        now: NaiveDateTime,
+        more_time: &(dyn Fn() -> bool + Sync),
+    ) -> Result<RunReport, WorkerError> {
         let kind = OutboxKind::Dvcqg;
         let backlog = self
             .store
@@ -361,25 +377,36 @@ impl Worker {
         });
         // Delivered entries are removed in batches across dossiers; should
         // the run stop first, they are only sent again, which is harmless.
-        let (report, delivered) = futures::stream::iter(groups)
+        // A store failure on one dossier leaves its entries as they were
+        // and the run goes on; the first such failure is returned at the end.
+        let mut report = RunReport::default();
+        let mut delivered = Vec::new();
+        let mut failure = None;
+        let mut outcomes = futures::stream::iter(groups)
+            .take_while(|_| std::future::ready(more_time()))
             .map(|(code, entries)| self.run_dossier(code, entries, now))
-            .buffer_unordered(self.settings.concurrency.max(1))
-            .try_fold(
-                (RunReport::default(), Vec::new()),
-                |(total, mut delivered), (one, done)| async move {
+            .buffer_unordered(self.settings.concurrency.max(1));
+        while let Some(outcome) = outcomes.next().await {
+            match outcome {
+                Ok((one, done)) => {
+                    report = report + one;
                     delivered.extend(done);
-                    if delivered.len() >= REMOVAL_BATCH {
-                        self.store
-                            .remove_outbox(OutboxKind::Dvcqg, &delivered)
-                            .await?;
-                        delivered.clear();
-                    }
-                    Ok((total + one, delivered))
-                },
-            )
-            .await?;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "national portal: a dossier's outbox entries could not be updated");
+                    failure.get_or_insert(e);
+                }
+            }
+            if delivered.len() >= REMOVAL_BATCH {
+                self.store.remove_outbox(kind, &delivered).await?;
+                delivered.clear();
+            }
+        }
         self.store.remove_outbox(kind, &delivered).await?;
-        Ok(report)
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 
     /// Runs until a run delivers nothing more, or `more_time` says no
@@ -387,11 +414,11 @@ impl Worker {
     pub async fn drain(
         &self,
         now: impl Fn() -> NaiveDateTime,
-        more_time: impl Fn() -> bool,
+        more_time: impl Fn() -> bool + Sync,
     ) -> Result<RunReport, WorkerError> {
         let mut total = RunReport::default();
         loop {
-            let report = self.run_once(now()).await?;
+            let report = self.run_until(now(), &more_time).await?;
             let again = report.entries_done > 0;
             total = total + report;
             if !again || !more_time() {
@@ -422,18 +449,24 @@ impl Worker {
         let kind = OutboxKind::Dvcqg;
         let mut report = RunReport::default();
         entries.sort_by_key(|e| e.seq);
-        // An entry waiting for its retry holds back the later ones of its dossier.
-        let due = entries.iter().take_while(|e| e.is_due(now)).count();
+        // An entry waiting for its retry holds back the later ones of its
+        // dossier; a due repair (seq 0, first) sends them all, so it takes them.
+        let due = if entries[0].repair && entries[0].is_due(now) {
+            entries.len()
+        } else {
+            entries.iter().take_while(|e| e.is_due(now)).count()
+        };
         report.entries_waiting += entries.len() - due;
         entries.truncate(due);
         if entries.is_empty() {
             return Ok((report, Vec::new()));
         }
         match self.deliver(&code, &entries).await {
-            Ok((dossiers, steps)) => {
+            Ok((dossiers, steps, repair)) => {
                 report.dossiers_sent += dossiers;
                 report.steps_sent += steps;
                 report.entries_done += entries.len();
+                entries.extend(repair);
                 return Ok((report, entries));
             }
             Err(Failure::Retry(error)) if entries[0].attempts + 1 < self.settings.max_attempts => {

@@ -156,15 +156,16 @@ impl Store {
         kind: OutboxKind,
         code: &DossierCode,
         at: NaiveDateTime,
-    ) -> Result<(), StoreError> {
+    ) -> Result<OutboxEntry, StoreError> {
+        let item = repair_item(kind, code, at);
         self.ddb
             .put_item()
             .table_name(&self.settings.table)
-            .set_item(Some(repair_item(kind, code, at)))
+            .set_item(Some(item.clone()))
             .send()
             .await
             .map_err(StoreError::sdk)?;
-        Ok(())
+        serde_dynamo::from_item(item).map_err(StoreError::corrupt)
     }
 
     /// Records a failed attempt: the count, the error, and when to try again.
@@ -260,8 +261,7 @@ impl Store {
     }
 
     /// Sends dead-lettered dossiers again: a repair entry for each dossier
-    /// of `dead`, then the dead letters and the dossiers' holds go. A
-    /// failure between the steps leaves both, which only repeats a repair.
+    /// of `dead`, then the dossiers' holds and the dead letters go.
     pub async fn revive_dead_letters(
         &self,
         kind: OutboxKind,
@@ -282,8 +282,10 @@ impl Store {
                 WriteRequest::builder().put_request(put).build()
             })
             .collect();
+        // Repairs first, then the holds, then the dead letters: a failure
+        // between two steps leaves dead letters that a later revival turns
+        // into another repair, which only repeats one.
         self.batch_write(repairs).await?;
-        self.batch_write(deletes(&dead_letters(kind), dead)).await?;
         let releases = held
             .into_iter()
             .map(|code| {
@@ -294,7 +296,8 @@ impl Store {
                 WriteRequest::builder().delete_request(delete).build()
             })
             .collect();
-        self.batch_write(releases).await
+        self.batch_write(releases).await?;
+        self.batch_write(deletes(&dead_letters(kind), dead)).await
     }
 
     /// Marks entries done.

@@ -1,9 +1,9 @@
 //! The `sync` Lambda. Its schedule sends `{"job": "outbox"}` every minute,
 //! `{"job": "reconcile"}` each night and `{"job": "statistics"}` on the
 //! first of each month; an operator may invoke it with any of them (for one
-//! agency, a period or a month: see `dvcqg::jobs::Job`). Reserved
-//! concurrency 1 in `infra/`: one worker at a time keeps each dossier's
-//! packets in order and protects the national portal.
+//! agency, a period or a month: see `dvcqg::jobs::Job`). The stack must
+//! give it reserved concurrency 1 (issue 10, `infra/`): one worker at a
+//! time keeps each dossier's packets in order and protects the portal.
 //!
 //! Environment: the table (`DVC_TABLE`, …, see `StoreSettings::from_env`),
 //! the portal (`DVC_DVCQG_BASE_URL` or its three URLs, `DVC_DVCQG_TIMEOUT_MS`,
