@@ -90,3 +90,35 @@ async fn every_change_reaches_the_peer_once_in_order_through_faults() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_refused_login_pauses_the_agency_instead_of_trying_every_dossier() {
+    let s = setup().await;
+    let wrong = dvcqg::worker::Worker::new(
+        s.store.clone(),
+        std::sync::Arc::new(dvcqg::connections::Connections::single(
+            dvcqg::client::ClientSettings::at(
+                &s.peer,
+                "donvi",
+                "mat-khau-cu",
+                Duration::from_secs(2),
+            ),
+        )),
+        WorkerSettings {
+            concurrency: 8,
+            ..WorkerSettings::default()
+        },
+    );
+    for i in 0..20 {
+        s.receive(at(1, 9, i)).await;
+    }
+    let report = wrong.run_once(at(1, 10, 0)).await.unwrap();
+    // Nothing is lost or dead: every entry waits for a retry.
+    assert_eq!((report.entries_deferred, report.entries_dead), (20, 0));
+    let logins = s.peer_state().await.requests;
+    assert!(logins <= 8, "{logins} logins for one refused account");
+    // The next run, soon after, does not try the account again.
+    let report = wrong.run_once(at(1, 12, 0)).await.unwrap();
+    assert_eq!(report.entries_deferred, 20);
+    assert_eq!(s.peer_state().await.requests, logins);
+}

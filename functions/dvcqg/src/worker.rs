@@ -112,7 +112,13 @@ pub struct Worker {
     settings: WorkerSettings,
     agencies: Mutex<HashMap<AgencyCode, Arc<Agency>>>,
     procedures: Mutex<HashMap<ProcedureCode, Option<Arc<domain::Procedure>>>>,
+    /// Agencies whose login was refused, and since when: their dossiers
+    /// wait out `LOGIN_PAUSE` instead of each trying (and locking the account).
+    refused_logins: Mutex<HashMap<AgencyCode, std::time::Instant>>,
 }
+
+/// How long an agency whose login was refused is left alone.
+const LOGIN_PAUSE: Duration = Duration::from_secs(300);
 
 /// Why a dossier's entries were not sent this time.
 pub(crate) enum Failure {
@@ -144,10 +150,18 @@ impl Worker {
             settings,
             agencies: Mutex::default(),
             procedures: Mutex::default(),
+            refused_logins: Mutex::default(),
         }
     }
 
     pub(crate) async fn agency(&self, code: &AgencyCode) -> Result<Arc<Agency>, Failure> {
+        if let Some(since) = self.refused_logins.lock().await.get(code)
+            && since.elapsed() < LOGIN_PAUSE
+        {
+            return Err(Failure::Retry(
+                "the national portal refused this agency's login a moment ago".into(),
+            ));
+        }
         if let Some(found) = self.agencies.lock().await.get(code) {
             return Ok(found.clone());
         }
@@ -254,6 +268,10 @@ impl Worker {
                     tracing::error!(agency = %record.agency, %error, "national portal: login refused");
                     self.agencies.lock().await.remove(&record.agency);
                     self.connections.forget(agency.secret.as_deref()).await;
+                    self.refused_logins
+                        .lock()
+                        .await
+                        .insert(record.agency.clone(), std::time::Instant::now());
                 }
                 Err(error.into())
             }
