@@ -122,3 +122,31 @@ async fn a_refused_login_pauses_the_agency_instead_of_trying_every_dossier() {
     assert_eq!(report.entries_deferred, 20);
     assert_eq!(s.peer_state().await.requests, logins);
 }
+
+#[tokio::test]
+async fn a_dossier_the_portal_lost_comes_back_with_every_step_even_if_the_first_answer_is_lost() {
+    let s = setup().await;
+    let code = s.receive(at(1, 9, 0)).await;
+    s.act(&code, Action::AssignDepartment, Role::Desk, at(1, 9, 5))
+        .await;
+    s.worker.run_once(at(1, 9, 6)).await.unwrap();
+    s.forget(std::slice::from_ref(&code)).await;
+    s.act(&code, Action::StartReview, Role::Specialist, at(1, 10, 0))
+        .await;
+    // The portal stores the dossier again but its answer is lost.
+    s.faults(json!({"next_lost_answer": 1})).await;
+    let report = s.worker.run_once(at(1, 10, 1)).await.unwrap();
+    assert_eq!(report.entries_deferred, 1, "{report:?}");
+    let backlog = s.store.pending_outbox(OutboxKind::Dvcqg, 10).await.unwrap();
+    assert!(backlog.iter().any(|e| e.repair), "{backlog:?}");
+    s.worker.run_once(at(1, 12, 0)).await.unwrap();
+    let state = s.peer_state().await;
+    assert_eq!(state.progress[code.as_str()].len(), 3);
+    assert!(
+        s.store
+            .pending_outbox(OutboxKind::Dvcqg, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

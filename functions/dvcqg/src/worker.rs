@@ -292,6 +292,21 @@ impl Worker {
             .look_up(&agency.unit, code.as_str())
             .await?
             .is_some();
+        // Repairs, and a dossier the portal should hold but has lost, get every step.
+        let repair = entries.iter().any(|e| e.repair);
+        let lost = !exists && entries.iter().all(|e| e.seq > 1);
+        let recorded = if lost && !repair {
+            // Recorded before anything is sent: should this attempt fail
+            // after the dossier is back there, the next must still send every step.
+            let entry = self
+                .store
+                .queue_repair(OutboxKind::Dvcqg, code, record.received_at)
+                .await
+                .map_err(|e| SendError::Transport(format!("recording a repair: {e}")))?;
+            Some(entry)
+        } else {
+            None
+        };
         let sent = agency
             .client
             .send(
@@ -327,21 +342,6 @@ impl Worker {
             }
             Err(e) => return Err(e),
         }
-        // Repairs, and a dossier the portal should hold but has lost, get every step.
-        let repair = entries.iter().any(|e| e.repair);
-        let lost = !exists && entries.iter().all(|e| e.seq > 1);
-        let recorded = if lost && !repair {
-            // Recorded first: should this attempt fail after the dossier is
-            // back there, the next one must still send every step.
-            let entry = self
-                .store
-                .queue_repair(OutboxKind::Dvcqg, code, record.received_at)
-                .await
-                .map_err(|e| SendError::Transport(format!("recording a repair: {e}")))?;
-            Some(entry)
-        } else {
-            None
-        };
         let whole = repair || lost;
         let steps: Vec<_> = if whole {
             progress_packets(record, events, &agency.context)
