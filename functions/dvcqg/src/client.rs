@@ -129,10 +129,6 @@ impl Client {
         }
     }
 
-    async fn post<B: Serialize + ?Sized>(&self, url: &str, body: &B) -> Result<Answer, SendError> {
-        self.post_as(url, body).await
-    }
-
     /// Posts `body` and reads the answer as `R`.
     async fn post_as<B: Serialize + ?Sized, R: DeserializeOwned>(
         &self,
@@ -170,7 +166,7 @@ impl Client {
             username: self.settings.username.clone(),
             password: self.settings.password.clone(),
         };
-        let answer = self.post(&self.settings.auth_url, &login).await?;
+        let answer: Answer = self.post_as(&self.settings.auth_url, &login).await?;
         match (answer.error_code.is_success(), answer.session) {
             (true, Some(fresh)) => {
                 *session = Some(fresh.clone());

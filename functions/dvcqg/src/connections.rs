@@ -61,7 +61,7 @@ impl Connections {
 
     /// The client for an agency whose profile names `secret` (or none).
     pub async fn client(&self, secret: Option<&str>) -> Result<Arc<Client>, SendError> {
-        let key = secret.filter(|_| self.secrets.is_some()).map(str::to_owned);
+        let key = self.key(secret);
         let mut clients = self.clients.lock().await;
         if let Some(found) = clients.get(&key) {
             return Ok(found.clone());
@@ -83,8 +83,13 @@ impl Connections {
     /// Drops the client of `secret`, so the next call reads the secret again
     /// (after a refused login: the password may have been rotated).
     pub async fn forget(&self, secret: Option<&str>) {
-        let key = secret.filter(|_| self.secrets.is_some()).map(str::to_owned);
+        let key = self.key(secret);
         self.clients.lock().await.remove(&key);
+    }
+
+    /// An agency's own secret names its client only where secrets can be read.
+    fn key(&self, secret: Option<&str>) -> Option<String> {
+        secret.filter(|_| self.secrets.is_some()).map(str::to_owned)
     }
 
     async fn resolve(&self, account: &Account) -> Result<(String, String), SendError> {

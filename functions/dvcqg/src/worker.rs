@@ -89,13 +89,6 @@ impl std::ops::Add for RunReport {
     }
 }
 
-impl RunReport {
-    /// Whether the run took anything off the backlog (another run may find more).
-    pub fn made_progress(&self) -> bool {
-        self.entries_done + self.entries_deferred + self.entries_dead > 0
-    }
-}
-
 /// What the packets of one agency need: its names, its unit code and the
 /// client of its account.
 pub(crate) struct Agency {
