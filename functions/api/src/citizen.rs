@@ -288,6 +288,7 @@ pub async fn submit(
         papers: Vec::new(),
         tracking_secret: URL_SAFE_NO_PAD.encode(rand::random::<[u8; 18]>()),
         opening: progress.last_event().clone(),
+        national: None,
     };
     let request_sha256 = hex::encode(Sha256::digest(&body));
     let submitted = app

@@ -161,6 +161,7 @@ pub async fn demo_dossiers(state: &AppState, catalogue: &[Procedure]) -> anyhow:
                     papers: Vec::new(),
                     tracking_secret: format!("demo-{}", procedure.code),
                     opening: progress.last_event().clone(),
+                    national: None,
                 },
                 Some((&format!("demo-{}", procedure.code), "demo")),
                 None,

@@ -297,6 +297,34 @@ impl DossierCode {
 }
 code_string_impls!(DossierCode);
 
+/// The code the national portal gave a dossier submitted there (`MaHoSo`
+/// in its packets). Its format is the portal's, not ours: any short run of
+/// letters, digits and `.` `-` `_` `/`, so that it fits a key and a log line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NationalDossierCode(String);
+
+impl NationalDossierCode {
+    const KIND: &'static str = "national dossier code";
+    const MAX_LEN: usize = 50;
+
+    pub fn parse(raw: &str) -> Result<Self, CodeError> {
+        let kind = Self::KIND;
+        check_untrimmed(kind, raw)?;
+        if raw.len() > Self::MAX_LEN {
+            return Err(malformed(kind, raw, "longer than 50 characters"));
+        }
+        if let Some(c) = raw
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/')))
+        {
+            return Err(malformed(kind, raw, format!("`{c}` is not allowed")));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+}
+code_string_impls!(NationalDossierCode);
+
 fn parse_yymmdd(s: &str) -> Option<NaiveDate> {
     if !all_digits(s, 6) {
         return None;
@@ -309,6 +337,20 @@ fn parse_yymmdd(s: &str) -> Option<NaiveDate> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn national_dossier_codes_are_short_and_plain() {
+        for ok in [
+            "G22.99-241212-0001",
+            "000.00.00.H26-260101-0042",
+            "DVCQG_2026/17",
+        ] {
+            assert_eq!(NationalDossierCode::parse(ok).unwrap().as_str(), ok);
+        }
+        for bad in ["", " G22", "G22 99", "G22#99", "hồ-sơ", &"1".repeat(51)] {
+            assert!(NationalDossierCode::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn procedure_codes_as_the_national_database_writes_them() {

@@ -16,7 +16,9 @@ mod timeliness;
 
 pub use applicant::{Applicant, ApplicantError, Email, IdentityNumber, OwnerType, PhoneNumber};
 pub use calendar::{CalendarError, DayKind, FIRST_YEAR, LAST_YEAR, OfficeHours, WorkingCalendar};
-pub use codes::{AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, ProcedureCode};
+pub use codes::{
+    AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, NationalDossierCode, ProcedureCode,
+};
 pub use deadline::{
     DeadlineClock, DeadlineError, Extension, Pause, ResolutionTime, ResolutionTimeError, TimeUnit,
     appointment,

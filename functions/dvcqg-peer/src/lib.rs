@@ -7,10 +7,14 @@
 //! expired sessions, slow answers. What it received can be exported as JSON
 //! lines, one request body per line.
 //!
-//! Routes: `POST /auth`, `POST /integration`, `POST /share` (the portal's),
-//! `POST /_faults`, `POST /_forget`, `GET /_state`, `GET /_export`,
-//! `POST /_catalogue`, `POST /_share_faults` (the test's). The share
-//! endpoint answers from a [`Catalogue`] the caller loads (`share`).
+//! Routes: `POST /auth`, `POST /integration`, `POST /share`, `GET
+//! /files/{name}` (the portal's), `POST /_faults`, `POST /_forget`, `GET
+//! /_state`, `GET /_export`, `POST /_catalogue`, `POST /_share_faults`,
+//! `POST /_submit`, `PUT /_files/{name}` (the test's). The share endpoint
+//! answers from a [`Catalogue`] the caller loads (`share`). `/_submit`
+//! plays a citizen submitting a dossier on the portal to a unit: the unit
+//! takes it with `LayDanhSachHoSoGuiTuDVCQG` and fetches its files from
+//! `/files/{name}`, and its status comes back as `DongBoTrangThaiHoSo`.
 
 mod catalogue;
 mod share;
@@ -31,7 +35,7 @@ use dvcqg::packets::{
     ALREADY_EXISTS, Answer, Call, DanhGia, HoSo, Login, SESSION_EXPIRED, ThongKeHoSo, TienDo,
     TraCuuHoSo, TrangThaiHoSo, service,
 };
-use dvcqg::share::{DongBoHoiDap, KetQuaHoiDap, pakn};
+use dvcqg::share::{DongBoHoiDap, KetQuaHoiDap, NoParams, ShareCall, pakn};
 use rand::Rng;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -83,6 +87,13 @@ struct Peer {
     repeated_steps: u64,
     /// New steps that arrived earlier in time than a step already held.
     misordered_steps: u64,
+    /// Dossiers citizens submitted here, by code: the unit they went to.
+    submitted: BTreeMap<String, String>,
+    /// Per dossier submitted here, the statuses its unit sent back, keyed
+    /// like steps (repeats and misordered ones are counted with them).
+    statuses: BTreeMap<String, BTreeMap<StepKey, TrangThaiHoSo>>,
+    /// Files of dossiers submitted here, by name.
+    files: BTreeMap<String, Vec<u8>>,
     other: Vec<Value>,
     received: Vec<String>,
     faults: Faults,
@@ -99,13 +110,44 @@ pub struct Snapshot {
     /// Steps that arrived after a later step of their dossier (order broken).
     pub misordered_steps: u64,
     pub requests: usize,
-    /// The other pushes it accepted (status back-syncs, evaluations,
+    /// Per dossier submitted here, the statuses sent back, in time order.
+    #[serde(default)]
+    pub statuses: BTreeMap<String, Vec<TrangThaiHoSo>>,
+    /// The other pushes it accepted (evaluations,
     /// statistics, Q&A, PAKN), each call's body as it arrived, in order.
     #[serde(default)]
     pub other: Vec<Value>,
 }
 
 type Shared = Arc<Mutex<Peer>>;
+
+/// A step's or status's identity: (time, status, content) as sent.
+type StepKey = (String, String, String);
+
+/// Keeps `item` under `key`, counting a repeat, or a new item that arrived
+/// after a later one (the sender broke the order).
+fn keep<T>(
+    held: &mut BTreeMap<StepKey, T>,
+    key: StepKey,
+    item: T,
+    repeated: &mut u64,
+    misordered: &mut u64,
+) {
+    let before_latest = held
+        .last_key_value()
+        .is_some_and(|(latest, _)| key.0 < latest.0);
+    let known = held.contains_key(&key);
+    held.insert(key, item);
+    if known {
+        *repeated += 1;
+    } else if before_latest {
+        *misordered += 1;
+    }
+}
+
+fn wire<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
 
 /// The peer's router, accepting `username` / `password` at `/auth`.
 pub fn router(username: &str, password: &str) -> Router {
@@ -129,6 +171,9 @@ pub fn router_with_catalogue(username: &str, password: &str, catalogue: Catalogu
         .route("/_faults", post(set_faults))
         .route("/_forget", post(forget))
         .route("/_state", get(state))
+        .route("/_submit", post(submit))
+        .route("/_files/{name}", axum::routing::put(put_file))
+        .route("/files/{name}", get(get_file))
         .route("/_export", get(export))
         .with_state(peer)
 }
@@ -305,23 +350,21 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
                     &format!("Hồ sơ {} chưa được đồng bộ", step.MaHoSo),
                 ));
             }
+            let peer = &mut *peer;
             for step in call.data {
                 let key = (
-                    serde_json::to_string(&step.ThoiDiemXuLy).unwrap_or_default(),
-                    serde_json::to_string(&step.TrangThai).unwrap_or_default(),
+                    wire(&step.ThoiDiemXuLy),
+                    wire(&step.TrangThai),
                     step.NoiDungXuLy.clone(),
                 );
                 let steps = peer.progress.entry(step.MaHoSo.clone()).or_default();
-                let before_latest = steps
-                    .last_key_value()
-                    .is_some_and(|(latest, _)| key.0 < latest.0);
-                let known = steps.contains_key(&key);
-                steps.insert(key, step);
-                if known {
-                    peer.repeated_steps += 1;
-                } else if before_latest {
-                    peer.misordered_steps += 1;
-                }
+                keep(
+                    steps,
+                    key,
+                    step,
+                    &mut peer.repeated_steps,
+                    &mut peer.misordered_steps,
+                );
             }
             Outcome::Stored(Answer::ok())
         }
@@ -340,7 +383,75 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
             );
             Outcome::Answered(found)
         }
-        service::STATUS_BACK_SYNC => stored_other::<Call<TrangThaiHoSo>>(peer, body),
+        service::PORTAL_DOSSIERS => {
+            let read = serde_json::from_str(body)
+                .map_err(|e| e.to_string())
+                .and_then(|v| ShareCall::<NoParams>::read(&v));
+            let call = match read {
+                Ok(c) => c,
+                Err(e) => {
+                    return refuse(Answer::error(
+                        INVALID,
+                        &format!("Dữ liệu không hợp lệ: {e}"),
+                    ));
+                }
+            };
+            let waiting = peer
+                .submitted
+                .iter()
+                .filter(|(code, unit)| **unit == call.madonvi && !peer.statuses.contains_key(*code))
+                .filter_map(|(code, _)| peer.dossiers.get(code).cloned())
+                .collect();
+            let mut found = Answer::ok();
+            found.result = Some(waiting);
+            Outcome::Answered(found)
+        }
+        service::STATUS_BACK_SYNC => {
+            let call: Call<TrangThaiHoSo> = match strict(body) {
+                Ok(c) => c,
+                Err(a) => return refuse(a),
+            };
+            let status = call.data;
+            if peer.submitted.get(&status.MaHoSo) != Some(&call.madonvi)
+                || !peer.dossiers.contains_key(&status.MaHoSo)
+            {
+                return refuse(Answer::error(
+                    NOT_SYNCED,
+                    &format!(
+                        "Hồ sơ {} không được nộp trên Cổng đến đơn vị {}",
+                        status.MaHoSo, call.madonvi
+                    ),
+                ));
+            }
+            if status.MaHoSoDonVi.trim().is_empty() {
+                return refuse(Answer::error(
+                    INVALID,
+                    "Thiếu mã hồ sơ của đơn vị (MaHoSoDonVi)",
+                ));
+            }
+            let peer = &mut *peer;
+            let code = status.MaHoSo.clone();
+            let key = (
+                wire(&status.NgayXuLy),
+                wire(&status.TrangThai),
+                status.NoiDung.clone(),
+            );
+            let held = peer.statuses.entry(code.clone()).or_default();
+            keep(
+                held,
+                key,
+                status,
+                &mut peer.repeated_steps,
+                &mut peer.misordered_steps,
+            );
+            // The dossier is as its latest status says.
+            if let (Some(latest), Some(dossier)) =
+                (held.values().next_back(), peer.dossiers.get_mut(&code))
+            {
+                dossier.TrangThaiHoSo = latest.TrangThai;
+            }
+            Outcome::Stored(Answer::ok())
+        }
         service::EVALUATION => stored_other::<Call<Vec<DanhGia>>>(peer, body),
         service::STATISTICS => stored_other::<Call<Vec<ThongKeHoSo>>>(peer, body),
         service::SYNC_QUESTION => stored_other::<Call<Vec<DongBoHoiDap>>>(peer, body),
@@ -384,6 +495,7 @@ async fn forget(State(peer): State<Shared>, Json(codes): Json<Vec<String>>) -> S
     for code in &codes {
         peer.dossiers.remove(code);
         peer.progress.remove(code);
+        peer.statuses.remove(code);
     }
     StatusCode::NO_CONTENT
 }
@@ -400,6 +512,11 @@ async fn state(State(peer): State<Shared>) -> Json<Snapshot> {
         repeated_steps: peer.repeated_steps,
         misordered_steps: peer.misordered_steps,
         requests: peer.received.len(),
+        statuses: peer
+            .statuses
+            .iter()
+            .map(|(code, held)| (code.clone(), held.values().cloned().collect()))
+            .collect(),
         other: peer.other.clone(),
     })
 }
@@ -413,4 +530,43 @@ async fn export(State(peer): State<Shared>) -> Response {
         lines,
     )
         .into_response()
+}
+
+/// A citizen submits `dossier` here to the unit `madonvi`.
+#[derive(Debug, Deserialize)]
+struct Submission {
+    madonvi: String,
+    dossier: HoSo,
+}
+
+async fn submit(State(peer): State<Shared>, Json(submission): Json<Submission>) -> StatusCode {
+    let mut peer = peer.lock().expect("peer poisoned");
+    let code = submission.dossier.MaHoSo.clone();
+    peer.submitted.insert(code.clone(), submission.madonvi);
+    peer.dossiers.insert(code, submission.dossier);
+    StatusCode::NO_CONTENT
+}
+
+async fn put_file(
+    State(peer): State<Shared>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    body: axum::body::Bytes,
+) -> StatusCode {
+    let mut peer = peer.lock().expect("peer poisoned");
+    peer.files.insert(name, body.to_vec());
+    StatusCode::NO_CONTENT
+}
+
+async fn get_file(
+    State(peer): State<Shared>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    let peer = peer.lock().expect("peer poisoned");
+    if peer.faults.down {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    match peer.files.get(&name) {
+        Some(bytes) => bytes.clone().into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::packets::{Answer, Call, HoSo, Login, TraCuuHoSo, service};
-use crate::share::{ShareAnswer, ShareCall};
+use crate::share::{NoParams, ShareAnswer, ShareCall};
 use crate::wire::WireBool;
 
 /// Where and as whom to connect. The password comes from AWS Secrets
@@ -108,6 +108,15 @@ impl SendError {
     pub fn is_retryable(&self) -> bool {
         matches!(self, SendError::Transport(_) | SendError::LoginRefused(_))
     }
+}
+
+/// Why a file could not be fetched: worth trying again, or not.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("the national portal could not be reached: {0}")]
+    Transport(String),
+    #[error("{0}")]
+    Refused(String),
 }
 
 pub struct Client {
@@ -266,9 +275,95 @@ impl Client {
         service_name: &str,
         params: &P,
     ) -> Result<Vec<T>, SendError> {
+        let url = &self.settings.share_url;
+        self.records(url, madonvi, service_name, params)
+            .await?
+            .into_iter()
+            .enumerate()
+            .map(|(i, record)| {
+                serde_json::from_value(record).map_err(|e| {
+                    SendError::Transport(format!(
+                        "{service_name}: record {} is unreadable: {e}",
+                        i + 1
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    /// The dossiers citizens submitted on the national portal to the unit
+    /// `madonvi` that it has not seen taken in yet
+    /// (`packets::service::PORTAL_DOSSIERS`), each as it came: one
+    /// unreadable record must not hold back the others.
+    pub async fn portal_dossiers(&self, madonvi: &str) -> Result<Vec<Value>, SendError> {
+        let url = &self.settings.integration_url;
+        self.records(url, madonvi, service::PORTAL_DOSSIERS, &NoParams {})
+            .await
+    }
+
+    /// Downloads a file of a dossier submitted on the national portal, at
+    /// most `max_bytes` of it. Only from the portal's own host (the
+    /// integration endpoint's scheme, host and port): the address comes in a
+    /// packet, and the portal must not be made to fetch anything else.
+    pub async fn fetch_file(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, FetchError> {
+        let origin = |u: &reqwest::Url| {
+            (
+                u.scheme().to_owned(),
+                u.host_str().map(str::to_owned),
+                u.port_or_known_default(),
+            )
+        };
+        let wanted = reqwest::Url::parse(url)
+            .map_err(|_| FetchError::Refused(format!("`{url}` is not an address")))?;
+        let portal = reqwest::Url::parse(&self.settings.integration_url)
+            .map_err(|e| FetchError::Refused(format!("the portal's address is not one: {e}")))?;
+        if origin(&wanted) != origin(&portal) {
+            return Err(FetchError::Refused(format!(
+                "`{url}` is not on the national portal's host"
+            )));
+        }
+        let mut response = self
+            .http
+            .get(wanted)
+            .send()
+            .await
+            .map_err(|e| FetchError::Transport(e.to_string()))?;
+        let status = response.status();
+        if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(FetchError::Transport(format!("HTTP {status}")));
+        }
+        if !status.is_success() {
+            return Err(FetchError::Refused(format!("HTTP {status}")));
+        }
+        let too_large = || FetchError::Refused(format!("larger than {max_bytes} bytes"));
+        if response.content_length().is_some_and(|n| n > max_bytes) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| FetchError::Transport(e.to_string()))?
+        {
+            if (body.len() + chunk.len()) as u64 > max_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// The records of a listing call's `result`.
+    async fn records<P: Serialize>(
+        &self,
+        url: &str,
+        madonvi: &str,
+        service_name: &str,
+        params: &P,
+    ) -> Result<Vec<Value>, SendError> {
         let answer: ShareAnswer<Value> = self
             .exchange(
-                &self.settings.share_url,
+                url,
                 |session| ShareCall {
                     session,
                     madonvi: madonvi.to_owned(),
@@ -282,19 +377,7 @@ impl Client {
         if !status.error_code.is_success() {
             return Err(refused(status));
         }
-        answer
-            .result
-            .into_iter()
-            .enumerate()
-            .map(|(i, record)| {
-                serde_json::from_value(record).map_err(|e| {
-                    SendError::Transport(format!(
-                        "{service_name}: record {} is unreadable: {e}",
-                        i + 1
-                    ))
-                })
-            })
-            .collect()
+        Ok(answer.result)
     }
 }
 

@@ -1,12 +1,15 @@
 //! The jobs of the `sync` function, as its events name them: the outbox
-//! drain (every schedule tick, and on demand), the reconciliation (each
-//! night, or on demand for one agency and period) and the monthly
-//! statistics (early each month for the month before, or on demand).
+//! drain (every schedule tick, and on demand), the intake of dossiers
+//! submitted on the national portal (every few minutes), the
+//! reconciliation (each night, or on demand for one agency and period) and
+//! the monthly statistics (early each month for the month before, or on
+//! demand).
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use domain::{AgencyCode, Month};
 use serde::{Deserialize, Serialize};
 
+use crate::intake::IntakeReport;
 use crate::monthly::StatisticsReport;
 use crate::reconcile::ReconcileReport;
 use crate::worker::{RunReport, Worker, WorkerError};
@@ -19,6 +22,13 @@ use crate::worker::{RunReport, Worker, WorkerError};
 pub enum Job {
     #[default]
     Outbox,
+    /// Takes in the dossiers submitted on the national portal (one agency's,
+    /// or every agency's in the directory), then drains the outbox, so
+    /// their first status goes back at once.
+    Intake {
+        #[serde(default)]
+        agency: Option<AgencyCode>,
+    },
     Reconcile {
         /// One agency; every agency in the directory if absent.
         #[serde(default)]
@@ -50,6 +60,10 @@ pub const RECONCILE_DAYS: u64 = 62;
 #[serde(untagged)]
 pub enum JobReport {
     Outbox(RunReport),
+    Intake {
+        intake: Vec<IntakeReport>,
+        outbox: RunReport,
+    },
     Reconcile(Vec<ReconcileReport>),
     Statistics(Vec<StatisticsReport>),
 }
@@ -74,6 +88,18 @@ impl Job {
     ) -> Result<JobReport, WorkerError> {
         match self {
             Job::Outbox => Ok(JobReport::Outbox(worker.drain(now, more_time).await?)),
+            Job::Intake { agency } => {
+                let agencies = match agency {
+                    Some(one) => vec![one],
+                    None => worker.agencies_listed().await?,
+                };
+                let mut intake = Vec::with_capacity(agencies.len());
+                for agency in agencies {
+                    intake.push(worker.take_in(&agency, now()).await?);
+                }
+                let outbox = worker.drain(now, more_time).await?;
+                Ok(JobReport::Intake { intake, outbox })
+            }
             Job::Reconcile { agency, from, to } => {
                 let today = now().date();
                 let to = to.unwrap_or(today);
@@ -153,6 +179,10 @@ mod tests {
             }
         );
         assert!(Job::from_event(json!({"job": "statistics", "month": "2026-6"})).is_err());
+        assert_eq!(
+            Job::from_event(json!({"job": "intake"})).unwrap(),
+            Job::Intake { agency: None }
+        );
         assert!(Job::from_event(json!({"job": "rebuild"})).is_err());
         assert!(Job::from_event(json!({"job": "reconcile", "agency": "H29"})).is_err());
     }

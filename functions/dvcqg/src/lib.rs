@@ -10,6 +10,7 @@
 pub mod client;
 pub mod connections;
 pub mod inbound;
+pub mod intake;
 pub mod jobs;
 pub mod mapping;
 pub mod monthly;

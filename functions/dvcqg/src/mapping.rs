@@ -1,16 +1,19 @@
 //! How our dossier and its events become QCVN 120 packets: the whole dossier
-//! (`DongBoHoSoMC`) and one progress step per event (`CapNhatTienDoHoSoMC`).
+//! (`DongBoHoSoMC`) and one progress step per event (`CapNhatTienDoHoSoMC`),
+//! or, for a dossier submitted on the national portal, one status per event
+//! (`DongBoTrangThaiHoSo`).
 //! The one place where our model meets the national one.
 
 use std::collections::HashMap;
 
 use domain::{
-    Action, Channel, Event, FeeKind, Fees, OwnerType, Procedure, ResultDelivery, Role, Stage,
+    Action, Channel, Event, FeeKind, Fees, NationalStatus, OwnerType, Procedure, ResultDelivery,
+    Role, Stage,
 };
-use store::{AgencySetup, DossierRecord, StoredFile};
+use store::{AgencySetup, DossierRecord, NationalOrigin, StoredFile};
 
 use crate::packets::{
-    DinhDanh, GiayToKetQua, HoSo, HoSoBoSung, LePhi, TaiLieu, TepDinhKemKhac, TienDo,
+    DinhDanh, GiayToKetQua, HoSo, HoSoBoSung, LePhi, TaiLieu, TepDinhKemKhac, TienDo, TrangThaiHoSo,
 };
 use crate::wire::{MaybeTime, WireBool, WireCode, WireNumber, WireStatus, WireTime, cap, caps};
 
@@ -63,6 +66,29 @@ impl Context {
             self.departments.get(id).map_or(id, String::as_str),
             caps::NAME,
         )
+    }
+
+    /// The step as a sentence: the action, to whom, the new date, the note.
+    fn what_was_done(&self, event: &Event) -> String {
+        let mut what = event.action.label_vi().to_owned();
+        if let Some(to) = &event.handed_to {
+            let whom = match event.action {
+                Action::AssignDepartment => self.department(to),
+                _ => self
+                    .officials
+                    .get(to)
+                    .cloned()
+                    .unwrap_or_else(|| to.clone()),
+            };
+            what = format!("{what}: {whom}");
+        }
+        if let Action::Extend { new_due } = event.action {
+            what = format!("{what}: {}", new_due.format("%d/%m/%Y %H:%M"));
+        }
+        if let Some(note) = &event.note {
+            what = format!("{what}. {note}");
+        }
+        what
     }
 
     fn file_link(&self, record: &DossierRecord, file: &StoredFile) -> String {
@@ -326,20 +352,7 @@ pub fn progress_packet(
         (Role::Citizen, _) => "Công dân, tổ chức".to_owned(),
         _ => cap(&ctx.desk_name, caps::NAME),
     };
-    let mut what = event.action.label_vi().to_owned();
-    if let Some(to) = &event.handed_to {
-        let whom = match event.action {
-            Action::AssignDepartment => ctx.department(to),
-            _ => ctx.officials.get(to).cloned().unwrap_or_else(|| to.clone()),
-        };
-        what = format!("{what}: {whom}");
-    }
-    if let Action::Extend { new_due } = event.action {
-        what = format!("{what}: {}", new_due.format("%d/%m/%Y %H:%M"));
-    }
-    if let Some(note) = &event.note {
-        what = format!("{what}. {note}");
-    }
+    let what = ctx.what_was_done(event);
     Some(TienDo {
         MaHoSo: record.code.to_string(),
         NguoiXuLy: ctx.person(record, event),
@@ -351,6 +364,53 @@ pub fn progress_packet(
         NgayBatDau: WireTime(at.checked_sub(1).map_or(event.at, |i| events[i].at)),
         NgayKetThucTheoQuyDinh: MaybeTime(record.due_at),
     })
+}
+
+/// `DongBoTrangThaiHoSo` for event `seq` of a dossier submitted on the
+/// national portal (`origin`). Every event goes back, the submission too:
+/// its status 1 with our code tells the portal the unit has the dossier.
+/// The result's files go with the status that completes it (9 or 10).
+pub fn status_packet(
+    record: &DossierRecord,
+    origin: &NationalOrigin,
+    events: &[Event],
+    seq: u32,
+    ctx: &Context,
+) -> Option<TrangThaiHoSo> {
+    let event = events.iter().find(|e| e.seq == seq)?;
+    let status = event.to.national();
+    let what = match event.action {
+        Action::SubmitOnline => format!("Đơn vị đã nhận hồ sơ: {}", ctx.agency_name),
+        _ => ctx.what_was_done(event),
+    };
+    let completes = matches!(status, NationalStatus::Processed | NationalStatus::Returned);
+    let results = record
+        .result
+        .iter()
+        .filter(|_| completes)
+        .flat_map(|result| result.files.iter());
+    Some(TrangThaiHoSo {
+        MaHoSo: origin.code.to_string(),
+        MaHoSoDonVi: record.code.to_string(),
+        MaDoiTuong: cap(&origin.account, caps::NAME),
+        NoiDung: cap(&what, caps::STEP_TEXT),
+        NgayXuLy: WireTime(event.at),
+        TrangThai: WireStatus(status),
+        TaiLieuXuLy: documents(ctx, record, None, results),
+    })
+}
+
+/// Every status of a dossier submitted on the national portal, in order.
+pub fn status_packets(
+    record: &DossierRecord,
+    origin: &NationalOrigin,
+    events: &[Event],
+    ctx: &Context,
+) -> Vec<TrangThaiHoSo> {
+    events
+        .iter()
+        .filter_map(|e| status_packet(record, origin, events, e.seq, ctx))
+        .collect()
 }
 
 /// Every progress step of the dossier, in order (for a first sync or a repair).

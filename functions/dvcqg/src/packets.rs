@@ -17,6 +17,14 @@ pub mod service {
     pub const EVALUATION: &str = "DongBoDanhGia";
     pub const STATISTICS: &str = "DongBoThongKeHoSo";
     pub const LOOK_UP: &str = "TraCuuHoSo";
+    /// The dossiers citizens submitted on the national portal to a unit,
+    /// not yet taken in there: records in the `DongBoHoSoMC` shape, with the
+    /// portal's code in `MaHoSo`. The sources name the status back-sync
+    /// (`DongBoTrangThaiHoSo`) but not how such a dossier reaches the unit;
+    /// this name and shape are this project's assumption, by analogy with
+    /// the Q&A pull (`LayDanhSachHoiDapGuiTuDVCQG`). A dossier leaves the
+    /// list once its status goes back as received.
+    pub const PORTAL_DOSSIERS: &str = "LayDanhSachHoSoGuiTuDVCQG";
 
     // The share endpoint (§4): the national procedure database and its dictionaries.
     pub const PROCEDURE_LIST: &str = "LayDanhSachTTHC";

@@ -1,7 +1,9 @@
 //! Reconciliation: compares the agency's dossiers of a period with what the
 //! national portal holds (`TraCuuHoSo`) and queues a repair — the dossier
 //! and all its steps sent again — for every one that differs, is missing
-//! there, or could not be checked. The agency's dead letters are queued
+//! there, or could not be checked. A dossier submitted on the portal is
+//! looked up under the portal's code and compared by status; its repair
+//! sends every status again. The agency's dead letters are queued
 //! again too, whatever their period: a packet refused once may pass after
 //! a fix, the steps of a dead letter cannot be seen through `TraCuuHoSo`,
 //! and a dead letter holds its dossier's later changes until then. When the
@@ -210,6 +212,21 @@ impl Worker {
             Ok(agency) => agency,
             Err(Failure::Retry(e) | Failure::Refused(e)) => return Ok(Finding::Unchecked(e)),
         };
+        if let Some(origin) = &record.national {
+            // The portal keeps its own dossier; ours is the status it should show.
+            return Ok(
+                match agency
+                    .client
+                    .look_up(&agency.unit, origin.code.as_str())
+                    .await
+                {
+                    Ok(None) => Finding::Missing,
+                    Ok(Some(theirs)) if theirs.TrangThaiHoSo.0 == record.status => Finding::InStep,
+                    Ok(Some(_)) => Finding::Differs(vec!["TrangThaiHoSo"]),
+                    Err(e) => Finding::Unchecked(e.to_string()),
+                },
+            );
+        }
         let procedure = match self.procedure(&record.procedure_code).await {
             Ok(p) => p,
             Err(e) => return Ok(Finding::Unchecked(e.to_string())),

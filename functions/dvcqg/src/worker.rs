@@ -8,7 +8,8 @@
 //! says so at error level (the alarm watches for it). Dossiers are sent
 //! `concurrency` at a time; one dossier's entries are always sent by one
 //! task, in order. A repair entry (from reconciliation) resends the dossier
-//! with every step.
+//! with every step. A dossier submitted on the national portal gets its
+//! statuses sent back instead (`DongBoTrangThaiHoSo`), under the same rules.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,7 +24,9 @@ use tokio::sync::Mutex;
 
 use crate::client::{Client, SendError};
 use crate::connections::Connections;
-use crate::mapping::{Context, dossier_packet, progress_packet, progress_packets};
+use crate::mapping::{
+    Context, dossier_packet, progress_packet, progress_packets, status_packet, status_packets,
+};
 use crate::packets::service;
 
 #[derive(Debug, Clone)]
@@ -61,6 +64,8 @@ impl Default for WorkerSettings {
 pub struct RunReport {
     pub dossiers_sent: usize,
     pub steps_sent: usize,
+    /// Statuses of dossiers submitted on the national portal (`DongBoTrangThaiHoSo`).
+    pub statuses_sent: usize,
     pub entries_done: usize,
     pub entries_deferred: usize,
     pub entries_dead: usize,
@@ -81,6 +86,7 @@ impl std::ops::Add for RunReport {
     fn add(mut self, other: RunReport) -> Self {
         self.dossiers_sent += other.dossiers_sent;
         self.steps_sent += other.steps_sent;
+        self.statuses_sent += other.statuses_sent;
         self.entries_done += other.entries_done;
         self.entries_deferred += other.entries_deferred;
         self.entries_dead += other.entries_dead;
@@ -112,6 +118,16 @@ pub struct Worker {
 
 /// How long an agency whose login was refused is left alone.
 const LOGIN_PAUSE: Duration = Duration::from_secs(300);
+
+/// What one dossier's delivery sent, and the repair entry it recorded on
+/// the way (to be removed with the entries).
+#[derive(Default)]
+struct Sent {
+    dossiers: usize,
+    steps: usize,
+    statuses: usize,
+    repair: Option<OutboxEntry>,
+}
 
 /// Why a dossier's entries were not sent this time.
 pub(crate) enum Failure {
@@ -233,11 +249,11 @@ impl Worker {
         &self,
         code: &domain::DossierCode,
         entries: &[OutboxEntry],
-    ) -> Result<(usize, usize, Option<OutboxEntry>), Failure> {
+    ) -> Result<Sent, Failure> {
         let (record, events, held) = match self.store.load_for_sync(code).await {
             Ok(found) => found,
             // Nothing to send for a dossier that is not there.
-            Err(StoreError::NotFound) => return Ok((0, 0, None)),
+            Err(StoreError::NotFound) => return Ok(Sent::default()),
             Err(e) => return Err(e.into()),
         };
         // Sending later changes past a dead letter would break the order;
@@ -248,12 +264,20 @@ impl Worker {
             ));
         }
         let agency = self.agency(&record.agency).await?;
-        let procedure = self.procedure(&record.procedure_code).await?;
-        let packet = dossier_packet(&record, &events, procedure.as_deref(), &agency.context);
-        match self
-            .send_dossier(&agency, &record, &events, packet, entries)
-            .await
-        {
+        let sent = match &record.national {
+            Some(origin) => {
+                self.send_statuses(&agency, &record, origin, &events, entries)
+                    .await
+            }
+            None => {
+                let procedure = self.procedure(&record.procedure_code).await?;
+                let packet =
+                    dossier_packet(&record, &events, procedure.as_deref(), &agency.context);
+                self.send_dossier(&agency, &record, &events, packet, entries)
+                    .await
+            }
+        };
+        match sent {
             Ok(sent) => Ok(sent),
             Err(error) => {
                 if let SendError::LoginRefused(_) = &error {
@@ -278,7 +302,7 @@ impl Worker {
         events: &[domain::Event],
         packet: crate::packets::HoSo,
         entries: &[OutboxEntry],
-    ) -> Result<(usize, usize, Option<OutboxEntry>), SendError> {
+    ) -> Result<Sent, SendError> {
         let code = &record.code;
         let exists = agency
             .client
@@ -350,7 +374,44 @@ impl Worker {
                 .send(&agency.unit, service::PROGRESS, None, &steps)
                 .await?;
         }
-        Ok((1, steps.len(), recorded))
+        Ok(Sent {
+            dossiers: 1,
+            steps: steps.len(),
+            statuses: 0,
+            repair: recorded,
+        })
+    }
+
+    /// A dossier submitted on the national portal: its statuses go back
+    /// under the portal's code, one call each (`data` is one object), in
+    /// order; a repair sends them all. The portal keeps the dossier itself,
+    /// so there is nothing to look up or insert first.
+    async fn send_statuses(
+        &self,
+        agency: &Agency,
+        record: &store::DossierRecord,
+        origin: &store::NationalOrigin,
+        events: &[domain::Event],
+        entries: &[OutboxEntry],
+    ) -> Result<Sent, SendError> {
+        let statuses = if entries.iter().any(|e| e.repair) {
+            status_packets(record, origin, events, &agency.context)
+        } else {
+            entries
+                .iter()
+                .filter_map(|e| status_packet(record, origin, events, e.seq, &agency.context))
+                .collect()
+        };
+        for status in &statuses {
+            agency
+                .client
+                .send(&agency.unit, service::STATUS_BACK_SYNC, None, status)
+                .await?;
+        }
+        Ok(Sent {
+            statuses: statuses.len(),
+            ..Sent::default()
+        })
     }
 
     /// One run over the backlog at `now`.
@@ -473,11 +534,12 @@ impl Worker {
             return Ok((report, Vec::new()));
         }
         match self.deliver(&code, &entries).await {
-            Ok((dossiers, steps, repair)) => {
-                report.dossiers_sent += dossiers;
-                report.steps_sent += steps;
+            Ok(sent) => {
+                report.dossiers_sent += sent.dossiers;
+                report.steps_sent += sent.steps;
+                report.statuses_sent += sent.statuses;
                 report.entries_done += entries.len();
-                entries.extend(repair);
+                entries.extend(sent.repair);
                 return Ok((report, entries));
             }
             Err(Failure::Retry(error)) if entries[0].attempts + 1 < self.settings.max_attempts => {

@@ -63,6 +63,7 @@ async fn each_change_is_sent_once_with_its_status() {
                 papers: Vec::new(),
                 tracking_secret: "secret".into(),
                 opening: progress.last_event().clone(),
+                national: None,
             },
             None,
             None,

@@ -126,6 +126,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         finished: None,
         milestones: Milestones::default(),
         tracking_secret_sha256: store::secret_hash("bench"),
+        national: None,
     };
 
     let started = Instant::now();

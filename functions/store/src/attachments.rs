@@ -363,6 +363,65 @@ impl Store {
         Ok(verified)
     }
 
+    /// Keeps a file the portal fetched itself (from the national portal, for
+    /// a dossier submitted there), under the same checks as an upload: size,
+    /// type read from the bytes. It is stored already attached: the dossier
+    /// that names it is written next, and a dossier that is not leaves at
+    /// most an unreferenced object behind, never a dossier without its file.
+    pub async fn keep_file(
+        &self,
+        scope: &str,
+        file_name: &str,
+        body: &[u8],
+    ) -> Result<VerifiedUpload, AttachmentError> {
+        let limits = &self.settings.limits;
+        let size = body.len() as u64;
+        if size == 0 {
+            return Err(AttachmentError::Empty);
+        }
+        if size > limits.max_file_bytes {
+            return Err(AttachmentError::TooLarge {
+                size,
+                max: limits.max_file_bytes,
+            });
+        }
+        let name = file_name.trim();
+        if name.is_empty() || name.chars().count() > 255 || name.contains(['/', '\\']) {
+            return Err(AttachmentError::BadFileName);
+        }
+        let kind = FileKind::detect(body)
+            .filter(|k| limits.allowed.contains(k))
+            .ok_or_else(|| {
+                AttachmentError::TypeNotAllowed(
+                    infer::get(body)
+                        .map_or("unknown", |t| t.mime_type())
+                        .to_owned(),
+                )
+            })?;
+        let upload_id = uuid::Uuid::new_v4().to_string();
+        let key = format!("fetched/{}/{upload_id}", keys::owner_hash(scope));
+        let digest = Sha256::digest(body);
+        self.s3
+            .put_object()
+            .bucket(&self.settings.bucket)
+            .key(&key)
+            .content_type(kind.mime())
+            .checksum_sha256(STANDARD.encode(digest))
+            .tagging("state=attached")
+            .body(body.to_vec().into())
+            .send()
+            .await
+            .map_err(|e| AttachmentError::Store(StoreError::sdk(e)))?;
+        Ok(VerifiedUpload {
+            upload_id,
+            key,
+            file_name: name.to_owned(),
+            size,
+            sha256_hex: hex::encode(digest),
+            kind,
+        })
+    }
+
     /// Marks objects as belonging to a dossier, so the lifecycle rule that
     /// expires abandoned uploads leaves them alone.
     pub async fn mark_attached(&self, files: &[StoredFile]) -> Result<(), StoreError> {

@@ -12,8 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use domain::{
     AgencyCode, Applicant, Channel, DepartmentId, DossierCode, DossierProgress, Event,
-    MAX_DAILY_SEQUENCE, NationalStatus, ProcedureCode, Queue, ResolutionTime, ResultDelivery,
-    Stage, Timeliness, WorkingCalendar,
+    MAX_DAILY_SEQUENCE, NationalDossierCode, NationalStatus, ProcedureCode, Queue, ResolutionTime,
+    ResultDelivery, Stage, Timeliness, WorkingCalendar,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -66,6 +66,19 @@ pub struct DossierRecord {
     pub milestones: Milestones,
     /// SHA-256 (hex) of the tracking secret given to the applicant.
     pub tracking_secret_sha256: String,
+    /// For a dossier submitted on the national portal: its status goes back
+    /// there (`DongBoTrangThaiHoSo`) instead of the dossier and its steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national: Option<NationalOrigin>,
+}
+
+/// A dossier submitted on the national portal, as the portal knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NationalOrigin {
+    /// The portal's code (`MaHoSo` there).
+    pub code: NationalDossierCode,
+    /// The applicant's account on the portal (`MaDoiTuong`).
+    pub account: String,
 }
 
 /// One paper handed in: the procedure's component, originals and copies.
@@ -182,6 +195,8 @@ pub struct NewDossier {
     pub tracking_secret: String,
     /// The opening event (seq 1); its time is the receipt time.
     pub opening: Event,
+    /// Set for a dossier submitted on the national portal; see `DossierRecord`.
+    pub national: Option<NationalOrigin>,
 }
 
 impl NewDossier {
@@ -211,6 +226,7 @@ impl NewDossier {
             finished: None,
             milestones: Milestones::default(),
             tracking_secret_sha256: secret_hash(&self.tracking_secret),
+            national: self.national.clone(),
         }
     }
 }
@@ -301,7 +317,10 @@ struct IdempotencyItem {
     request_sha256: String,
     code: DossierCode,
     tracking_secret: String,
-    expires_at: u64,
+    /// None for a national-portal dossier's key, which must outlive any
+    /// window: the portal may list the dossier again at any time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires_at: Option<u64>,
 }
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
@@ -371,13 +390,20 @@ impl Store {
     /// idempotency key (and the SHA-256 of the request), a repeat returns the
     /// first dossier.
     /// A dossier received at the counter passes its `audit` record (its
-    /// target is filled with the code issued) to be written with it.
+    /// target is filled with the code issued) to be written with it. A
+    /// dossier submitted on the national portal is its own idempotency key,
+    /// one that never expires: taking it in twice returns the first.
     pub async fn submit(
         &self,
         new: NewDossier,
         idempotency: Option<(&str, &str)>,
         audit: Option<&AuditEntry>,
     ) -> Result<Submitted, StoreError> {
+        let national_key = new
+            .national
+            .as_ref()
+            .map(|origin| keys::national_intake(&origin.code));
+        let idempotency = idempotency.or(national_key.as_deref().map(|key| (key, key)));
         let day = new.opening.at.date();
         let counter_key = keys::counter(&new.agency, day);
         let lock = self.sequence_lock(&counter_key);
@@ -414,11 +440,13 @@ impl Store {
                 ));
             }
             if let Some((key, request_sha256)) = idempotency {
-                let expires_at = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap_or_default()
-                    .saturating_add(IDEMPOTENCY_WINDOW)
-                    .as_secs();
+                let expires_at = new.national.is_none().then(|| {
+                    SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .unwrap_or_default()
+                        .saturating_add(IDEMPOTENCY_WINDOW)
+                        .as_secs()
+                });
                 let item = IdempotencyItem {
                     PK: keys::idempotency(&idempotency_owner, key),
                     SK: keys::META.into(),
@@ -475,6 +503,28 @@ impl Store {
             }
         }
         Err(StoreError::Contention(counter_key))
+    }
+
+    /// Our dossier for one submitted on the national portal, if it was taken in.
+    pub async fn national_dossier(
+        &self,
+        code: &NationalDossierCode,
+    ) -> Result<Option<DossierCode>, StoreError> {
+        let key = keys::national_intake(code);
+        let item = self
+            .ddb
+            .get_item()
+            .table_name(&self.settings.table)
+            .key("PK", AttributeValue::S(keys::idempotency("", &key)))
+            .key("SK", AttributeValue::S(keys::META.into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::sdk)?
+            .item;
+        item.map(|item| serde_dynamo::from_item::<_, IdempotencyItem>(item).map(|i| i.code))
+            .transpose()
+            .map_err(StoreError::corrupt)
     }
 
     async fn replay(

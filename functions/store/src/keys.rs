@@ -31,6 +31,12 @@ pub fn owner_hash(owner: &str) -> String {
     hex::encode(&Sha256::digest(owner.as_bytes())[..16])
 }
 
+/// The idempotency key a dossier submitted on the national portal is taken
+/// in under: the portal may list it again, and it must become one dossier.
+pub fn national_intake(code: &domain::NationalDossierCode) -> String {
+    format!("DVCQG#{code}")
+}
+
 pub fn idempotency(owner: &str, key: &str) -> String {
     format!("IDEMPOTENCY#{}#{key}", owner_hash(owner))
 }

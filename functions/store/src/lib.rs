@@ -43,8 +43,8 @@ pub use attachments::{
 pub use audit::{AuditEntry, AuditPage};
 pub use directory::{AgencySetup, RouteRecord};
 pub use dossiers::{
-    DossierPage, DossierRecord, DossierResult, Finished, HandedPaper, Milestones, NewDossier,
-    Submitted, secret_hash,
+    DossierPage, DossierRecord, DossierResult, Finished, HandedPaper, Milestones, NationalOrigin,
+    NewDossier, Submitted, secret_hash,
 };
 pub use error::StoreError;
 pub use metrics::RequestCounter;

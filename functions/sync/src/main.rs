@@ -1,5 +1,5 @@
 //! The `sync` Lambda. Its schedule sends `{"job": "outbox"}` every minute,
-//! `{"job": "reconcile"}` each night and `{"job": "statistics"}` on the
+//! `{"job": "intake"}` every five minutes, `{"job": "reconcile"}` each night and `{"job": "statistics"}` on the
 //! first of each month; an operator may invoke it with any of them (for one
 //! agency, a period or a month: see `dvcqg::jobs::Job`). The stack must
 //! give it reserved concurrency 1 (issue 10, `infra/`): one worker at a

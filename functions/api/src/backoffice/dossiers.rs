@@ -880,6 +880,7 @@ pub async fn receive_at_counter(
             .collect(),
         tracking_secret: URL_SAFE_NO_PAD.encode(rand::random::<[u8; 18]>()),
         opening: progress.last_event().clone(),
+        national: None,
     };
     let audit = staff.audit(
         now,

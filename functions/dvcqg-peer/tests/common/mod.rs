@@ -103,6 +103,7 @@ impl Setup {
             papers: Vec::new(),
             tracking_secret: "s".into(),
             opening: progress.last_event().clone(),
+            national: None,
         };
         self.store
             .submit(new, None, None)

@@ -185,6 +185,7 @@ fn returned_counter_dossier() -> (DossierRecord, Vec<domain::Event>) {
         finished: None,
         milestones: Milestones::default(),
         tracking_secret_sha256: String::new(),
+        national: None,
     };
     record.follow(&progress, &calendar, at(4, 15, 0)).unwrap();
     (record, progress.events().to_vec())
@@ -402,4 +403,77 @@ fn reconciliation_names_the_fields_the_portal_holds_differently() {
     theirs.DanhSachHoSoBoSung[0].TrangThaiBoSung = WireCode(0);
     theirs.GhiChu = theirs.GhiChu.trim().to_owned() + " ";
     assert_eq!(differences(&ours, &theirs), ["DanhSachHoSoBoSung"]);
+}
+
+#[test]
+fn a_dossier_submitted_on_the_portal_gets_every_status_back_under_its_code() {
+    let (mut record, events) = returned_counter_dossier();
+    let origin = store::NationalOrigin {
+        code: domain::NationalDossierCode::parse("G22.99-260601-0042").unwrap(),
+        account: "vneid-8f3a21".into(),
+    };
+    record.national = Some(origin.clone());
+    let statuses = status_packets(&record, &origin, &events, &context());
+    assert_eq!(statuses.len(), events.len());
+    let codes: Vec<u8> = statuses.iter().map(|s| s.TrangThai.0.code()).collect();
+    assert_eq!(codes.first(), Some(&2));
+    assert_eq!(codes.last(), Some(&10));
+    for (status, event) in statuses.iter().zip(&events) {
+        assert_eq!(status.MaHoSo, "G22.99-260601-0042");
+        assert_eq!(status.MaHoSoDonVi, record.code.as_str());
+        assert_eq!(status.NgayXuLy.0, event.at);
+        // The result's files go only with the statuses that complete it.
+        assert_eq!(
+            status.TaiLieuXuLy.is_empty(),
+            !matches!(status.TrangThai.0.code(), 9 | 10),
+            "{status:?}"
+        );
+        assert!(only_strings(&serde_json::to_value(status).unwrap()));
+    }
+    let returned = serde_json::to_value(statuses.last().unwrap()).unwrap();
+    assert_eq!(
+        returned,
+        json!({
+            "MaHoSo": "G22.99-260601-0042",
+            "MaHoSoDonVi": "000.00.01.H29-260601-0007",
+            "MaDoiTuong": "vneid-8f3a21",
+            "NoiDung": "Trả kết quả. Trả kết quả tại bộ phận một cửa",
+            "NgayXuLy": "20260604150000",
+            "TrangThai": "10",
+            "TaiLieuXuLy": [{
+                "TepDinhKemId": "r1",
+                "TenTepDinhKem": "trich-luc.pdf",
+                "IsDeleted": "False",
+                "MaThanhPhanHoSo": "1",
+                "DuongDanTaiTepTin": "https://dichvucong.example/api/dossiers/000.00.01.H29-260601-0007/files/r1",
+            }],
+        })
+    );
+}
+
+#[test]
+fn the_submission_itself_tells_the_portal_the_unit_has_the_dossier() {
+    let calendar = WorkingCalendar::vietnam();
+    let (mut record, _) = returned_counter_dossier();
+    let progress = DossierProgress::open(
+        Action::SubmitOnline,
+        actor("dvcqg:vneid-8f3a21", Role::Citizen),
+        at(1, 8, 30),
+        record.resolution,
+        None,
+    )
+    .unwrap();
+    record.result = None;
+    record.follow(&progress, &calendar, at(1, 8, 30)).unwrap();
+    let origin = store::NationalOrigin {
+        code: domain::NationalDossierCode::parse("G22.99-260601-0042").unwrap(),
+        account: "vneid-8f3a21".into(),
+    };
+    let first = status_packet(&record, &origin, progress.events(), 1, &context()).unwrap();
+    assert_eq!(first.TrangThai.0.code(), 1);
+    assert_eq!(
+        first.NoiDung,
+        "Đơn vị đã nhận hồ sơ: Ủy ban nhân dân xã Gia Viễn"
+    );
+    assert!(status_packet(&record, &origin, progress.events(), 2, &context()).is_none());
 }
