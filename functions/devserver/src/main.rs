@@ -106,15 +106,20 @@ async fn main() -> anyhow::Result<()> {
         public_url.clone(),
     ));
 
-    // The national portal: the conformance peer on a free port, and the
-    // outbox worker every few seconds, as the sync Lambda's schedule would.
+    // The national portal: the conformance peer on a free port, holding one
+    // dossier submitted there; the intake and the outbox worker every few
+    // seconds, as the sync Lambda's schedule would.
     let peer = dvcqg_peer::spawn("dev", "dev")
         .await
         .context("starting the national-portal conformance peer")?;
+    seed::portal_dossier(&peer, &config.agency, AppState::system_clock()())
+        .await
+        .context("submitting the demo dossier on the national-portal peer")?;
     tokio::spawn(sync_national_portal(
         store.clone(),
         peer.clone(),
         public_url.clone(),
+        config.agency.clone(),
     ));
 
     let site: Router = if config.site_dir.join("index.html").exists() {
@@ -185,7 +190,7 @@ async fn dispatch_notifications(store: Store, outbox: Arc<LocalOutbox>, public_u
     }
 }
 
-async fn sync_national_portal(store: Store, peer: String, public_url: String) {
+async fn sync_national_portal(store: Store, peer: String, public_url: String, agency: AgencyCode) {
     let connections = dvcqg::connections::Connections::single(dvcqg::client::ClientSettings::at(
         &peer,
         "dev",
@@ -202,6 +207,9 @@ async fn sync_national_portal(store: Store, peer: String, public_url: String) {
     );
     let clock = AppState::system_clock();
     loop {
+        if let Err(e) = worker.take_in(&agency, clock()).await {
+            tracing::warn!(error = %e, "national-portal intake round failed");
+        }
         if let Err(e) = worker.run_once(clock()).await {
             tracing::warn!(error = %e, "national-portal sync round failed");
         }

@@ -216,3 +216,47 @@ async fn ask_for_supplement(state: &AppState, code: &domain::DossierCode) -> any
     }
     Ok(())
 }
+
+/// A demo dossier a citizen submitted on the national portal (the local
+/// peer) to the demo agency, with one file there: the sync loop takes it in
+/// and its statuses go back to the peer as officials act on it.
+pub async fn portal_dossier(
+    peer: &str,
+    agency: &domain::AgencyCode,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<()> {
+    const PDF: &[u8] =
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+    let http = reqwest::Client::new();
+    http.put(format!("{peer}/_files/to-khai-demo.pdf"))
+        .body(PDF)
+        .send()
+        .await?
+        .error_for_status()?;
+    let at = now.format("%Y%m%d%H%M%S").to_string();
+    let dossier = serde_json::json!({
+        "MaHoSo": format!("DVCQG-DEMO-{}", now.format("%y%m%d%H%M%S")),
+        "MaTTHC": "1.003677", "TenTTHC": "", "MaLinhVuc": "", "TenLinhVuc": "",
+        "ChuHoSo": "Công dân nộp trên Cổng quốc gia (dữ liệu demo)", "LoaiDoiTuong": "1",
+        "MaDoiTuong": "demo-dvcqg", "ThongTinKhac": "Địa chỉ thử nghiệm", "Email": "",
+        "Fax": "", "SoDienThoai": "0900000002",
+        "TrichYeuHoSo": "Hồ sơ thử nghiệm nộp trên Cổng Dịch vụ công quốc gia",
+        "NgayTiepNhan": at, "NgayHenTra": "", "TrangThaiHoSo": "1", "NgayTra": "",
+        "ThongTinTra": "", "HinhThuc": "0", "NgayKetThucXuLy": "", "DonViXuLy": "",
+        "GhiChu": "", "DanhSachLePhi": [], "DanhSachTepDinhKemKhac": [],
+        "DanhSachHoSoBoSung": [], "DanhSachGiayToKetQua": [],
+        "TaiLieuNop": [{
+            "TepDinhKemId": "demo-1", "TenTepDinhKem": "to-khai-demo.pdf", "IsDeleted": "False",
+            "MaThanhPhanHoSo": "", "DuongDanTaiTepTin": format!("{peer}/files/to-khai-demo.pdf"),
+        }],
+        "SoBienNhan": "", "KenhThucHien": "2", "SoGiayToChuHoSo": "001099000002",
+        "NgayNopHoSo": at, "NgayTuChoi": "", "DuocThanhToanTrucTuyen": "0",
+        "DinhDanhCHS": [{"LoaiDinhDanh": "1", "SoDinhDanh": "001099000002"}],
+    });
+    http.post(format!("{peer}/_submit"))
+        .json(&serde_json::json!({"madonvi": agency, "dossier": dossier}))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}

@@ -170,6 +170,13 @@ impl Worker {
                 }
             }
         }
+        let quiet = report.taken.is_empty()
+            && report.rejected.is_empty()
+            && report.deferred.is_empty()
+            && report.already_taken == 0;
+        if quiet {
+            return Ok(report);
+        }
         tracing::info!(
             %agency,
             taken = report.taken.len(),

@@ -5,7 +5,8 @@
 //! outbox worker that sends every change (`worker`), and the monthly
 //! statistics and evaluation packets (`monthly`); what it reads from the
 //! share endpoint (`share`) and the import of the national procedure
-//! database and its dictionaries (`inbound`).
+//! database and its dictionaries (`inbound`); the intake of dossiers
+//! submitted on the national portal (`intake`), whose statuses go back.
 
 pub mod client;
 pub mod connections;
