@@ -66,9 +66,13 @@ async fn main() {
     );
 
     let before = s.peer_state().await.requests;
+    let cpu_before = cpu_seconds(std::process::id());
+    let moto_before = emulator_pid().map_or(0.0, cpu_seconds);
     let draining = Instant::now();
     let report = s.worker.drain(|| at(9, 9, 0), || true).await.unwrap();
     let took = draining.elapsed().as_secs_f64();
+    let cpu = cpu_seconds(std::process::id()) - cpu_before;
+    let moto = emulator_pid().map_or(0.0, cpu_seconds) - moto_before;
     let requests = s.peer_state().await.requests - before;
     let packets = report.dossiers_sent + report.steps_sent;
     println!(
@@ -80,6 +84,12 @@ async fn main() {
         requests as f64 / took,
     );
     assert_eq!(report.entries_done, changes, "{report:?}");
+    println!(
+        "CPU during the drain: worker and peer (this process) {cpu:.2} s = {:.0} µs a packet; \
+         the DynamoDB emulator {moto:.2} s ({:.0}% of one core)",
+        cpu * 1e6 / packets as f64,
+        moto * 100.0 / took,
+    );
 
     // The HTTP side alone: the same step packets straight to the peer, 5 a call.
     let client = dvcqg::client::Client::new(dvcqg::client::ClientSettings::at(
@@ -132,4 +142,36 @@ async fn main() {
         waits[waits.len() - 1],
         waits.len()
     );
+}
+
+/// CPU time (user + system) of process `pid` so far, from `/proc` (Linux).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15; 100 ticks a second on Linux.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The moto server this process started (its script is named after us).
+fn emulator_pid() -> Option<u32> {
+    let script = format!("dvc-moto-server-{}.py", std::process::id());
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            // The interpreter itself, not the shell that started it.
+            let program = cmdline.split('\0').next()?;
+            (program.ends_with("python") && cmdline.contains(&script)).then_some(pid)
+        })
 }

@@ -150,3 +150,43 @@ async fn a_dossier_the_portal_lost_comes_back_with_every_step_even_if_the_first_
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_batch_read_gives_each_dossier_as_its_own_query_does() {
+    let s = setup().await;
+    let quiet = s.receive(at(1, 9, 0)).await;
+    let busy = s.receive(at(1, 9, 1)).await;
+    for (i, (action, role)) in [
+        (Action::AssignDepartment, Role::Desk),
+        (Action::StartReview, Role::Specialist),
+        (Action::SubmitForApproval, Role::Specialist),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.act(&busy, action, role, at(1, 10, i as u32)).await;
+    }
+    let held = s.receive(at(1, 9, 2)).await;
+    let kind = OutboxKind::Dvcqg;
+    let entry = s
+        .store
+        .outbox_backlog(kind, 100, at(2, 0, 0))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.code == held)
+        .unwrap();
+    s.store.dead_letter(kind, &entry, "refused").await.unwrap();
+    let absent = domain::DossierCode::parse("000.00.01.H29-260601-0999").unwrap();
+
+    let codes = [quiet.clone(), busy.clone(), held.clone(), absent.clone()];
+    let batch = s.store.load_many_for_sync(&codes).await.unwrap();
+    assert_eq!(batch.len(), 3);
+    assert!(!batch.contains_key(&absent));
+    for code in [&quiet, &busy, &held] {
+        let alone = s.store.load_for_sync(code).await.unwrap();
+        assert_eq!(batch[code], alone, "{code}");
+    }
+    assert_eq!(batch[&busy].1.len(), 4);
+    assert!(batch[&held].2 && !batch[&quiet].2);
+}

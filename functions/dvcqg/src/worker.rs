@@ -119,6 +119,10 @@ pub struct Worker {
 /// How long an agency whose login was refused is left alone.
 const LOGIN_PAUSE: Duration = Duration::from_secs(300);
 
+/// A dossier as the worker reads it: its record, its events, and whether
+/// its sync is held behind a dead letter.
+type Loaded = (store::DossierRecord, Vec<domain::Event>, bool);
+
 /// What one dossier's delivery sent, and the repair entry it recorded on
 /// the way (to be removed with the entries).
 #[derive(Default)]
@@ -249,8 +253,13 @@ impl Worker {
         &self,
         code: &domain::DossierCode,
         entries: &[OutboxEntry],
+        loaded: Option<Loaded>,
     ) -> Result<Sent, Failure> {
-        let (record, events, held) = match self.store.load_for_sync(code).await {
+        let loaded = match loaded {
+            Some(loaded) => Ok(loaded),
+            None => self.store.load_for_sync(code).await,
+        };
+        let (record, events, held) = match loaded {
             Ok(found) => found,
             // Nothing to send for a dossier that is not there.
             Err(StoreError::NotFound) => return Ok(Sent::default()),
@@ -443,9 +452,19 @@ impl Worker {
                 .or_default()
                 .push(entry);
         }
+        // The dossiers in a few batch reads rather than a query each; any
+        // the batch could not give whole are loaded one by one.
+        let mut loaded = match self.store.load_many_for_sync(&order).await {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                tracing::warn!(error = %e, "national portal: batch read failed, reading dossiers one by one");
+                HashMap::new()
+            }
+        };
         let groups = order.into_iter().map(|code| {
             let entries = by_dossier.remove(&code).unwrap_or_default();
-            (code, entries)
+            let found = loaded.remove(&code);
+            (code, entries, found)
         });
         // Delivered entries are removed in batches across dossiers; should
         // the run stop first, they are only sent again, which is harmless.
@@ -456,7 +475,7 @@ impl Worker {
         let mut failure = None;
         let mut outcomes = futures::stream::iter(groups)
             .take_while(|_| std::future::ready(more_time()))
-            .map(|(code, entries)| self.run_dossier(code, entries, now))
+            .map(|(code, entries, found)| self.run_dossier(code, entries, found, now))
             .buffer_unordered(self.settings.concurrency.max(1));
         while let Some(outcome) = outcomes.next().await {
             match outcome {
@@ -516,6 +535,7 @@ impl Worker {
         &self,
         code: domain::DossierCode,
         mut entries: Vec<OutboxEntry>,
+        loaded: Option<Loaded>,
         now: NaiveDateTime,
     ) -> Result<(RunReport, Vec<OutboxEntry>), WorkerError> {
         let kind = OutboxKind::Dvcqg;
@@ -533,7 +553,7 @@ impl Worker {
         if entries.is_empty() {
             return Ok((report, Vec::new()));
         }
-        match self.deliver(&code, &entries).await {
+        match self.deliver(&code, &entries, loaded).await {
             Ok(sent) => {
                 report.dossiers_sent += sent.dossiers;
                 report.steps_sent += sent.steps;

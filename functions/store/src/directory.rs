@@ -11,7 +11,6 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use domain::{AgencyCode, AgencyProfile, Department, Official, ProcedureCode, ProcessingRoute};
-use futures::{StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -272,39 +271,5 @@ impl Store {
             })
             .collect();
         self.batch_write(requests).await
-    }
-
-    /// Writes in batches of 25 (four requests at a time), resending what
-    /// DynamoDB left unprocessed.
-    pub(crate) async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<(), StoreError> {
-        let chunks: Vec<Vec<WriteRequest>> = requests.chunks(25).map(<[_]>::to_vec).collect();
-        futures::stream::iter(chunks)
-            .map(|chunk| self.write_batch(chunk))
-            .buffer_unordered(4)
-            .try_collect::<()>()
-            .await
-    }
-
-    async fn write_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
-        for attempt in 0..8u32 {
-            let out = self
-                .ddb
-                .batch_write_item()
-                .request_items(&self.settings.table, requests)
-                .send()
-                .await
-                .map_err(StoreError::sdk)?;
-            requests = out
-                .unprocessed_items
-                .and_then(|mut m| m.remove(&self.settings.table))
-                .unwrap_or_default();
-            if requests.is_empty() {
-                return Ok(());
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
-        }
-        Err(StoreError::Unavailable(
-            "batch writes stayed unprocessed".into(),
-        ))
     }
 }

@@ -1,5 +1,6 @@
 //! Records and files of the portal: the DynamoDB single-table design and S3
-//! attachments. Every read path is one `GetItem` or `Query`; no `Scan`.
+//! attachments. Every read path is one `GetItem` or `Query`, or a
+//! `BatchGetItem` of known keys; no `Scan`.
 //!
 //! Table layout (one table, string keys `PK`/`SK`):
 //!
@@ -26,6 +27,7 @@
 
 mod attachments;
 mod audit;
+mod batch;
 mod directory;
 mod dossiers;
 mod error;
