@@ -119,14 +119,24 @@ impl Vocabulary {
         found.into_iter().collect()
     }
 
-    /// The stop words safe to drop once folded: those whose folded form is
-    /// not a word of any of `texts` (the catalogue's names, common names,
-    /// fields and agencies). Returns them and the ones left out.
+    /// The stop words safe to drop once folded: those into whose folded form
+    /// no other word of `texts` (the catalogue's names, common names, fields
+    /// and agencies) folds. Returns them and the ones left out.
     pub fn stop_words<'a>(
         &self,
         texts: impl IntoIterator<Item = &'a str>,
     ) -> (Vec<String>, Vec<String>) {
-        let used: HashSet<String> = texts.into_iter().flat_map(folded_words).collect();
+        let listed: HashSet<String> = self
+            .listed_stop_words
+            .iter()
+            .map(|w| crate::fold::Word::new(w).exact)
+            .collect();
+        let used: HashSet<String> = texts
+            .into_iter()
+            .flat_map(words)
+            .filter(|w| !listed.contains(&w.exact))
+            .map(|w| w.folded)
+            .collect();
         self.listed_stop_words
             .iter()
             .cloned()
