@@ -96,7 +96,13 @@ pub fn read(dir: &Path) -> anyhow::Result<(Vec<Entry>, Vec<Unreadable>)> {
 pub fn documents(entries: &[Entry], vocabulary: &Vocabulary) -> Vec<SearchDocument> {
     entries
         .iter()
-        .map(|e| SearchDocument::new(e, vocabulary.aliases(&e.name)))
+        .map(|e| {
+            SearchDocument::new(
+                e,
+                vocabulary.aliases(&e.name),
+                vocabulary.spellings(&e.name),
+            )
+        })
         .collect()
 }
 
@@ -108,6 +114,7 @@ pub fn stop_words(
     let texts = documents.iter().flat_map(|d| {
         std::iter::once(d.name.as_str())
             .chain(d.aliases.iter().map(String::as_str))
+            .chain(d.spellings.iter().map(String::as_str))
             .chain(d.fields.iter().map(String::as_str))
             .chain(d.agencies.iter().map(String::as_str))
     });

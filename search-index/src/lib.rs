@@ -4,4 +4,5 @@
 //! reached. The `search-index` command runs it.
 
 pub mod catalogue;
+pub mod relevance;
 pub mod settings;

@@ -24,6 +24,14 @@ enum Command {
         #[arg(long, default_value = "site/public/tim-kiem/chi-muc")]
         out: PathBuf,
     },
+    /// Shows how the fallback ranks a query: each result with its ranking keys.
+    Explain {
+        query: String,
+        #[arg(long, default_value = "site/content/thu-tuc")]
+        content: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -39,14 +47,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Fallback { content, out } => {
-            let vocabulary = Vocabulary::bundled();
-            let (entries, unreadable) = catalogue::read(&content)?;
-            for page in &unreadable {
-                eprintln!("left out {}: {}", page.file, page.reason);
-            }
-            let documents = catalogue::documents(&entries, &vocabulary);
-            let (safe, kept) = catalogue::stop_words(&documents, &vocabulary);
-            let index = FallbackIndex::build(&documents, &safe, &vocabulary.listed_stop_words);
+            let (index, safe, kept) = fallback(&content)?;
             if out.exists() {
                 std::fs::remove_dir_all(&out)?;
             }
@@ -63,5 +64,48 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Explain {
+            query,
+            content,
+            limit,
+        } => {
+            let (index, _, _) = fallback(&content)?;
+            let (words, prefix) = index.analyse(&query);
+            let words: Vec<&str> = words.iter().map(|w| w.exact.as_str()).collect();
+            println!("words {words:?}, last one a prefix: {prefix}");
+            println!("phrase matched typos exact side-by-side attribute name-length  code  name");
+            for hit in index.search(&query, limit, |_| true) {
+                let doc = &index.docs[hit.doc as usize];
+                println!(
+                    "{:>6} {:>7} {:>5} {:>5} {:>12} {:>9} {:>11}  {}  {}",
+                    hit.phrase,
+                    hit.matched,
+                    hit.typos,
+                    hit.exact,
+                    hit.proximity,
+                    hit.attribute,
+                    hit.name_len,
+                    doc.code,
+                    doc.name
+                );
+            }
+            Ok(())
+        }
     }
+}
+
+/// The fallback index of the catalogue in `content`, with the stop words
+/// it drops and those it keeps as words.
+fn fallback(
+    content: &std::path::Path,
+) -> anyhow::Result<(FallbackIndex, Vec<String>, Vec<String>)> {
+    let vocabulary = Vocabulary::bundled();
+    let (entries, unreadable) = catalogue::read(content)?;
+    for page in &unreadable {
+        eprintln!("left out {}: {}", page.file, page.reason);
+    }
+    let documents = catalogue::documents(&entries, &vocabulary);
+    let (safe, kept) = catalogue::stop_words(&documents, &vocabulary);
+    let index = FallbackIndex::build(&documents, &safe, &vocabulary.listed_stop_words);
+    Ok((index, safe, kept))
 }

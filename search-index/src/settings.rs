@@ -16,9 +16,10 @@ pub fn settings(vocabulary: &Vocabulary, safe_stop_words: &[String]) -> Value {
         // The order is the order of importance (Meilisearch's `attribute`
         // rule): the name, its Telex-spelt marks (a query typed with marks
         // also carries them, so exact matches rank first), common names,
-        // field, agency, the facets, the papers, the description.
+        // other spellings of its words, field, agency, the facets, the
+        // papers, the description.
         "searchableAttributes": [
-            "name", "name_marks", "aliases", "fields", "agencies",
+            "name", "name_marks", "aliases", "spellings", "fields", "agencies",
             "levels", "audiences", "online", "components", "description"
         ],
         "displayedAttributes": ["id", "code", "name", "url", "fields", "agencies", "levels", "online"],
@@ -70,8 +71,12 @@ mod tests {
     fn settings_name_every_attribute_the_documents_have() {
         let v = Vocabulary::bundled();
         let s = settings(&v, &["tôi".into()]);
-        let doc =
-            serde_json::to_value(SearchDocument::new(&search::Entry::default(), vec![])).unwrap();
+        let doc = serde_json::to_value(SearchDocument::new(
+            &search::Entry::default(),
+            vec![],
+            vec![],
+        ))
+        .unwrap();
         for list in [
             "searchableAttributes",
             "filterableAttributes",

@@ -38,7 +38,10 @@ pub struct SearchDocument {
     /// The name's marked words in Telex (`fold::telex`): a query typed
     /// with marks also asks for these, so exact matches rank first.
     pub name_marks: String,
+    /// Everyday names of the procedure (`Vocabulary::aliases`).
     pub aliases: Vec<String>,
+    /// Other spellings of the name's words (`Vocabulary::spellings`).
+    pub spellings: Vec<String>,
     pub fields: Vec<String>,
     pub agencies: Vec<String>,
     pub levels: Vec<String>,
@@ -58,7 +61,7 @@ const MAX_DESCRIPTION: usize = 600;
 const MAX_COMPONENTS: usize = 30;
 
 impl SearchDocument {
-    pub fn new(entry: &Entry, aliases: Vec<String>) -> Self {
+    pub fn new(entry: &Entry, aliases: Vec<String>, spellings: Vec<String>) -> Self {
         let name_marks = words(&entry.name)
             .iter()
             .filter(|w| w.is_marked())
@@ -72,6 +75,7 @@ impl SearchDocument {
             name: entry.name.clone(),
             name_marks,
             aliases,
+            spellings,
             fields: entry.fields.clone(),
             agencies: entry.agencies.clone(),
             levels: entry.levels.clone(),
@@ -111,16 +115,16 @@ mod tests {
             url: "/thu-tuc/1-001193/".into(),
             ..Entry::default()
         };
-        let doc = SearchDocument::new(&entry, vec!["làm giấy khai sinh".into()]);
+        let doc = SearchDocument::new(&entry, vec!["làm giấy khai sinh".into()], vec![]);
         assert_eq!(doc.id, "1-001193");
         assert_eq!(doc.name_marks, "thur tucj ddawng kys");
         let mut changed = entry.clone();
         changed.description = "Đăng ký khai sinh cho trẻ em".into();
-        let other = SearchDocument::new(&changed, vec!["làm giấy khai sinh".into()]);
+        let other = SearchDocument::new(&changed, vec!["làm giấy khai sinh".into()], vec![]);
         assert_ne!(doc.digest, other.digest);
         assert_eq!(
             doc.digest,
-            SearchDocument::new(&entry, doc.aliases.clone()).digest
+            SearchDocument::new(&entry, doc.aliases.clone(), vec![]).digest
         );
     }
 }

@@ -11,23 +11,29 @@
 //! typo away (two for words of 7+ letters; a typo is an insertion,
 //! deletion, substitution or swap of neighbours). Documents are ranked, in
 //! this order, by: words matched, fewer typos, words matched with their
-//! exact marks, neighbouring query words found side by side in the name or a
-//! common name, the importance of the attributes matched (`WEIGHTS`), and
-//! then the shorter name.
+//! the whole query being the name or a common name (once the last word is
+//! complete), exact marks, neighbouring query words found side by side in
+//! the name or a common name, the importance of the attributes matched
+//! (`WEIGHTS`), and then the shorter name. A last word of one letter is
+//! left out until the second comes; a prefix stands for at most the
+//! `PREFIX_LIMIT` commonest title words it begins.
 //!
 //! ## Files (`write`)
-//! - `manifest.json`: the format version, the number of term chunks, the
-//!   safe stop words and the listed ones, and the names of the other files.
-//! - `vocabulary-<hash>.json`: the folded words of names, common names,
-//!   fields and agencies, sorted (typo and prefix candidates come from it).
-//! - `t/<n>-<hash>.json`: term chunk `n`, holding every term whose first
-//!   folded word hashes to `n` (FNV-1a, `chunk_of`): `{"term": [doc delta,
-//!   score, …]}`. A term is a folded word, `=` and an exact marked word, or
-//!   two folded words side by side in a name (`"dang ky"`). A score is
-//!   `weight × 100 + name length in words` (capped at 99).
-//! - `d/<n>-<hash>.json`: documents `16n … 16n+15`:
+//! - `manifest.json`: the format version, the build's directory (`root`,
+//!   named after the content), the number of documents and term chunks, the
+//!   prefix settings, the safe stop words and the listed ones. Short-cached.
+//! - `<root>/vocabulary.json`: `[[folded title word, …], [documents with it,
+//!   …]]`, sorted: typo and prefix candidates come from it.
+//! - `<root>/t/<n>.json`: term chunk `n`, holding every term whose first
+//!   word folds and hashes to `n` (FNV-1a, `chunk_of`): `{"term": [doc
+//!   delta, score, …]}`. A term is a folded word; `=` and an exact marked
+//!   word; two folded words side by side in a name or common name
+//!   (`"dang ky"`); or `~` and a whole name or common name, folded, without
+//!   stop words (`"~dang ky khai sinh"`). A score is `weight × 100 + the
+//!   document's name length in words` (capped at 99).
+//! - `<root>/d/<n>.json`: documents `16n … 16n+15`:
 //!   `[code, name, url, field, agency, level, online]`.
-//! - `facets-<hash>.json`: each facet's values and each document's value
+//! - `<root>/facets.json`: each facet's values and each document's value
 //!   numbers, for filters (loaded only when a filter is used).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -48,6 +54,7 @@ pub const DOC_CHUNK: usize = 16;
 pub const WEIGHTS: Weights = Weights {
     name: 8,
     alias: 6,
+    spelling: 5,
     field: 4,
     agency: 3,
     facet: 2,
@@ -59,6 +66,7 @@ pub const WEIGHTS: Weights = Weights {
 pub struct Weights {
     pub name: u8,
     pub alias: u8,
+    pub spelling: u8,
     pub field: u8,
     pub agency: u8,
     pub facet: u8,
@@ -86,11 +94,12 @@ pub type Posting = (u32, u16);
 pub struct FallbackIndex {
     pub docs: Vec<DocInfo>,
     pub terms: BTreeMap<String, Vec<Posting>>,
-    /// Folded title words: where typos and prefixes are looked for.
-    pub vocabulary: BTreeSet<String>,
+    /// Folded title words, with the number of documents that have each:
+    /// where typos and prefixes are looked for (the commonest prefixes first).
+    pub vocabulary: BTreeMap<String, u32>,
     /// Stop words dropped once folded (no catalogue word folds into them).
     pub safe_stop_words: BTreeSet<String>,
-    /// Stop words dropped when typed exactly.
+    /// Stop words (with marks) dropped when typed exactly.
     pub listed_stop_words: BTreeSet<String>,
     /// Chunks the terms are spread over (a power of two).
     pub chunks: u32,
@@ -98,9 +107,9 @@ pub struct FallbackIndex {
 
 /// The chunk of a term: FNV-1a of its first folded word.
 pub fn chunk_of(term: &str, chunks: u32) -> u32 {
-    let first = term.trim_start_matches('=');
+    let first = term.trim_start_matches(['=', '~']);
     let first = first.split(' ').next().unwrap_or_default();
-    let first = fold(first);
+    let first = Word::new(first).folded;
     let mut hash: u32 = 0x811c_9dc5;
     for byte in first.bytes() {
         hash ^= u32::from(byte);
@@ -126,13 +135,17 @@ impl FallbackIndex {
         listed_stop_words: &[String],
     ) -> Self {
         let safe: BTreeSet<String> = safe_stop_words.iter().map(|w| fold(w)).collect();
+        // Typed exactly, a marked stop word is one; an unmarked one ("bao")
+        // is only when it is safe, since "bảo" typed without marks is too.
         let listed: BTreeSet<String> = listed_stop_words
             .iter()
-            .map(|w| Word::new(w).exact)
+            .map(|w| Word::new(w))
+            .filter(Word::is_marked)
+            .map(|w| w.exact)
             .collect();
         let kept = |w: &Word| !listed.contains(&w.exact) && !safe.contains(&w.folded);
         let mut terms: HashMap<String, HashMap<u32, u16>> = HashMap::new();
-        let mut vocabulary = BTreeSet::new();
+        let mut vocabulary: BTreeMap<String, u32> = BTreeMap::new();
         let mut docs = Vec::with_capacity(documents.len());
         for (n, doc) in documents.iter().enumerate() {
             let n = n as u32;
@@ -149,6 +162,13 @@ impl FallbackIndex {
                     .iter()
                     .map(|a| (a.as_str(), WEIGHTS.alias, true)),
             );
+            // Spellings match as words, but are no name of the procedure:
+            // no whole-name phrase, no side-by-side terms.
+            texts.extend(
+                doc.spellings
+                    .iter()
+                    .map(|a| (a.as_str(), WEIGHTS.spelling, true)),
+            );
             texts.extend(doc.fields.iter().map(|a| (a.as_str(), WEIGHTS.field, true)));
             texts.extend(
                 doc.agencies
@@ -164,11 +184,25 @@ impl FallbackIndex {
                     .map(|a| (a.as_str(), WEIGHTS.component, false)),
             );
             texts.push((doc.description.as_str(), WEIGHTS.description, false));
+            let mut titled = BTreeSet::new();
             for (text, weight, title) in texts {
-                let ws: Vec<Word> = words(text).into_iter().filter(|w| kept(w)).collect();
+                let all = words(text);
+                let ws: Vec<Word> = all.iter().filter(|w| kept(w)).cloned().collect();
+                if weight >= WEIGHTS.alias {
+                    // Whole, and without its stop words: "làm hộ chiếu" and
+                    // "thủ tục đăng ký khai sinh" as written, and as
+                    // "hộ chiếu" and "đăng ký khai sinh".
+                    for phrase in [&all, &ws] {
+                        if !phrase.is_empty() {
+                            let folded: Vec<&str> =
+                                phrase.iter().map(|w| w.folded.as_str()).collect();
+                            add(format!("~{}", folded.join(" ")), weight);
+                        }
+                    }
+                }
                 for w in &ws {
                     if title {
-                        vocabulary.insert(w.folded.clone());
+                        titled.insert(w.folded.clone());
                     }
                     add(w.folded.clone(), weight);
                     if w.is_marked() {
@@ -180,6 +214,9 @@ impl FallbackIndex {
                         add(format!("{} {}", pair[0].folded, pair[1].folded), weight);
                     }
                 }
+            }
+            for w in titled {
+                *vocabulary.entry(w).or_default() += 1;
             }
             docs.push(DocInfo {
                 code: doc.code.clone(),
@@ -225,33 +262,65 @@ impl FallbackIndex {
             })
             .cloned()
             .collect();
-        let still_typing = !query.ends_with(char::is_whitespace)
+        let mut kept = kept;
+        let mut still_typing = !query.ends_with(char::is_whitespace)
             && kept.last().is_some_and(|l| all.last() == Some(l));
+        // One letter of a word is too little to guess it from.
+        let too_short = |w: &Word| w.folded.chars().count() < MIN_PREFIX;
+        if still_typing && kept.len() > 1 && kept.last().is_some_and(too_short) {
+            kept.pop();
+            still_typing = false;
+        }
         if kept.is_empty() {
-            (all, !query.ends_with(char::is_whitespace))
+            (all, false)
         } else {
             (kept, still_typing)
         }
     }
 
     /// The terms a query word may match, each with its number of typos.
-    pub fn candidates(&self, word: &Word, prefix: bool) -> Vec<(String, u8)> {
+    /// A word being typed (`prefix`) also stands for the words that follow
+    /// the `previous` word in some name (its side-by-side terms begin
+    /// `"previous prefix"`), and for the commonest title words it begins.
+    pub fn candidates(
+        &self,
+        word: &Word,
+        prefix: bool,
+        previous: Option<&Word>,
+    ) -> Vec<(String, u8)> {
         let f = &word.folded;
         let mut out = vec![(f.clone(), 0)];
         let len = f.chars().count();
-        if prefix && len >= 1 {
-            let mut longer: Vec<&String> = self
+        if prefix && let Some(previous) = previous {
+            let start = format!("{} {f}", previous.folded);
+            for (term, _) in self.terms.range(start.clone()..) {
+                if !term.starts_with(&start) {
+                    break;
+                }
+                if let Some((_, next)) = term.split_once(' ')
+                    && next != f
+                    && !next.contains(' ')
+                    && !out.iter().any(|(t, _)| t == next)
+                {
+                    out.push((next.to_owned(), 0));
+                }
+            }
+        }
+        if prefix && len >= MIN_PREFIX {
+            let mut longer: Vec<(&String, u32)> = self
                 .vocabulary
                 .range(f.clone()..)
-                .take_while(|t| t.starts_with(f.as_str()))
-                .filter(|t| *t != f)
+                .take_while(|(t, _)| t.starts_with(f.as_str()))
+                .filter(|(t, _)| *t != f)
+                .map(|(t, n)| (t, *n))
                 .collect();
+            longer.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             longer.truncate(PREFIX_LIMIT);
-            out.extend(longer.into_iter().map(|t| (t.clone(), 0)));
+            out.extend(longer.into_iter().map(|(t, _)| (t.clone(), 0)));
         }
         let allowed = typos_allowed(len);
         if allowed > 0 {
-            for t in &self.vocabulary {
+            for t in self.vocabulary.keys() {
                 if t == f {
                     continue;
                 }
@@ -272,30 +341,22 @@ impl FallbackIndex {
     /// `keep` accepts (the facet filters).
     pub fn search(&self, query: &str, limit: usize, keep: impl Fn(&DocInfo) -> bool) -> Vec<Hit> {
         let (query_words, prefix) = self.analyse(query);
-        let mut ranked = rank(&query_words, prefix, self, |t| self.postings(t));
+        let mut ranked = rank(&words(query), &query_words, prefix, self, |t| {
+            self.postings(t)
+        });
         ranked.retain(|h| keep(&self.docs[h.doc as usize]));
         ranked.truncate(limit);
         ranked
     }
 
     /// Writes the index as the site's files under `dir` (see the module's
-    /// documentation); returns the manifest.
+    /// documentation): `manifest.json`, and the rest under a directory
+    /// named after their content, so they can be cached for good and a new
+    /// build never mixes with an old one.
     pub fn write(&self, dir: &Path) -> std::io::Result<Manifest> {
-        std::fs::create_dir_all(dir.join("t"))?;
-        std::fs::create_dir_all(dir.join("d"))?;
-        let put = |sub: &str, stem: &str, json: Vec<u8>| -> std::io::Result<String> {
-            let hash = &hex::encode(Sha256::digest(&json))[..12];
-            let name = if sub.is_empty() {
-                format!("{stem}-{hash}.json")
-            } else {
-                format!("{sub}/{stem}-{hash}.json")
-            };
-            std::fs::write(dir.join(&name), json)?;
-            Ok(name)
-        };
-        let vocabulary: Vec<&String> = self.vocabulary.iter().collect();
-        let vocabulary = put("", "vocabulary", serde_json::to_vec(&vocabulary)?)?;
-
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let vocabulary: (Vec<&String>, Vec<u32>) = self.vocabulary.iter().unzip();
+        files.push(("vocabulary.json".into(), serde_json::to_vec(&vocabulary)?));
         let mut chunks: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); self.chunks as usize];
         for (term, postings) in &self.terms {
             let mut flat = Vec::with_capacity(postings.len() * 2);
@@ -307,18 +368,16 @@ impl FallbackIndex {
             }
             chunks[chunk_of(term, self.chunks) as usize].insert(term, flat);
         }
-        let mut term_files = Vec::with_capacity(chunks.len());
         for (n, chunk) in chunks.iter().enumerate() {
-            term_files.push(put("t", &n.to_string(), serde_json::to_vec(chunk)?)?);
+            files.push((format!("t/{n}.json"), serde_json::to_vec(chunk)?));
         }
-        let mut doc_files = Vec::new();
         for (n, group) in self.docs.chunks(DOC_CHUNK).enumerate() {
+            fn first(v: &[String]) -> &str {
+                v.first().map_or("", String::as_str)
+            }
             let rows: Vec<[&str; 7]> = group
                 .iter()
                 .map(|d| {
-                    fn first(v: &[String]) -> &str {
-                        v.first().map_or("", String::as_str)
-                    }
                     [
                         d.code.as_str(),
                         d.name.as_str(),
@@ -330,18 +389,31 @@ impl FallbackIndex {
                     ]
                 })
                 .collect();
-            doc_files.push(put("d", &n.to_string(), serde_json::to_vec(&rows)?)?);
+            files.push((format!("d/{n}.json"), serde_json::to_vec(&rows)?));
         }
-        let facets = put("", "facets", serde_json::to_vec(&Facets::of(&self.docs))?)?;
+        files.push((
+            "facets.json".into(),
+            serde_json::to_vec(&Facets::of(&self.docs))?,
+        ));
+        let mut digest = Sha256::new();
+        for (name, body) in &files {
+            digest.update(name.as_bytes());
+            digest.update(body);
+        }
+        let root = hex::encode(digest.finalize())[..16].to_owned();
+        std::fs::create_dir_all(dir.join(&root).join("t"))?;
+        std::fs::create_dir_all(dir.join(&root).join("d"))?;
+        for (name, body) in &files {
+            std::fs::write(dir.join(&root).join(name), body)?;
+        }
         let manifest = Manifest {
             format: FORMAT,
+            root,
             docs: self.docs.len(),
             doc_chunk: DOC_CHUNK,
             chunks: self.chunks,
-            vocabulary,
-            terms: term_files,
-            documents: doc_files,
-            facets,
+            prefix_limit: PREFIX_LIMIT,
+            min_prefix: MIN_PREFIX,
             safe_stop_words: self.safe_stop_words.iter().cloned().collect(),
             listed_stop_words: self.listed_stop_words.iter().cloned().collect(),
         };
@@ -353,9 +425,8 @@ impl FallbackIndex {
     pub fn read(dir: &Path) -> std::io::Result<Self> {
         let invalid =
             |e: serde_json::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
-        let read = |name: &str| std::fs::read(dir.join(name));
         let manifest: Manifest =
-            serde_json::from_slice(&read("manifest.json")?).map_err(invalid)?;
+            serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?).map_err(invalid)?;
         if manifest.format != FORMAT {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -365,12 +436,15 @@ impl FallbackIndex {
                 ),
             ));
         }
-        let vocabulary: BTreeSet<String> =
-            serde_json::from_slice(&read(&manifest.vocabulary)?).map_err(invalid)?;
+        let root = dir.join(&manifest.root);
+        let read = |name: &str| std::fs::read(root.join(name));
+        let (terms_list, counts): (Vec<String>, Vec<u32>) =
+            serde_json::from_slice(&read("vocabulary.json")?).map_err(invalid)?;
+        let vocabulary = terms_list.into_iter().zip(counts).collect();
         let mut terms = BTreeMap::new();
-        for file in &manifest.terms {
+        for n in 0..manifest.chunks {
             let chunk: BTreeMap<String, Vec<u32>> =
-                serde_json::from_slice(&read(file)?).map_err(invalid)?;
+                serde_json::from_slice(&read(&format!("t/{n}.json"))?).map_err(invalid)?;
             for (term, flat) in chunk {
                 let mut doc = 0;
                 let postings = flat
@@ -383,10 +457,11 @@ impl FallbackIndex {
                 terms.insert(term, postings);
             }
         }
-        let facets: Facets = serde_json::from_slice(&read(&manifest.facets)?).map_err(invalid)?;
+        let facets: Facets = serde_json::from_slice(&read("facets.json")?).map_err(invalid)?;
         let mut docs = Vec::with_capacity(manifest.docs);
-        for file in &manifest.documents {
-            let rows: Vec<[String; 7]> = serde_json::from_slice(&read(file)?).map_err(invalid)?;
+        for n in 0..manifest.docs.div_ceil(manifest.doc_chunk.max(1)) {
+            let rows: Vec<[String; 7]> =
+                serde_json::from_slice(&read(&format!("d/{n}.json"))?).map_err(invalid)?;
             for [code, name, url, ..] in rows {
                 let n = docs.len();
                 let values = |kind: usize| facets.values_of(kind, n);
@@ -413,9 +488,11 @@ impl FallbackIndex {
     }
 }
 
-/// Prefix candidates taken for the word being typed, most common first
-/// would need counts; the vocabulary's order (alphabetical) is the tie.
-const PREFIX_LIMIT: usize = 40;
+/// Words a prefix stands for: the commonest title words it begins (each
+/// may mean one more chunk to fetch in the browser).
+pub const PREFIX_LIMIT: usize = 8;
+/// Letters a word being typed needs before it is guessed.
+pub const MIN_PREFIX: usize = 1;
 
 /// Typos allowed in a folded word of `len` letters (Meilisearch's
 /// `minWordSizeForTypos` as `search-index` sets it: 3 and 7).
@@ -440,8 +517,8 @@ pub fn distance(a: &str, b: &str, max: u8) -> u8 {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         let mut best = usize::MAX;
@@ -469,6 +546,12 @@ pub struct Hit {
     pub doc: u32,
     pub matched: u8,
     pub typos: u8,
+    /// The most query words, side by side, that are a whole name or common
+    /// name of the document (0 if fewer than two).
+    pub phrase: u8,
+    /// The query's words (a phrase of all of them explains the document:
+    /// the shorter name, the more general procedure, comes first).
+    pub whole: u8,
     pub exact: u8,
     pub proximity: u8,
     pub attribute: u16,
@@ -477,10 +560,13 @@ pub struct Hit {
 
 impl Hit {
     /// Best first: the ranking rules in the module's order.
+    #[allow(clippy::type_complexity)]
     fn key(
         &self,
     ) -> (
         std::cmp::Reverse<u8>,
+        std::cmp::Reverse<u8>,
+        u8,
         u8,
         std::cmp::Reverse<u8>,
         std::cmp::Reverse<u8>,
@@ -488,9 +574,12 @@ impl Hit {
         u8,
         u32,
     ) {
+        let explained = self.phrase >= self.whole;
         (
+            std::cmp::Reverse(self.phrase),
             std::cmp::Reverse(self.matched),
             self.typos,
+            if explained { self.name_len } else { 0 },
             std::cmp::Reverse(self.exact),
             std::cmp::Reverse(self.proximity),
             std::cmp::Reverse(self.attribute),
@@ -500,9 +589,11 @@ impl Hit {
     }
 }
 
-/// Ranks every document some query word matches. `postings` gives a
-/// term's postings (from memory, or from fetched chunks).
+/// Ranks every document some word of `query` (the words of `typed` less
+/// the stop words) matches. `postings` gives a term's postings (from
+/// memory, or from fetched chunks).
 pub fn rank<'a>(
+    typed: &[Word],
     query: &[Word],
     prefix: bool,
     index: &FallbackIndex,
@@ -517,15 +608,14 @@ pub fn rank<'a>(
     let mut per_doc: HashMap<u32, (Vec<Best>, u8, u8)> = HashMap::new();
     for (i, word) in query.iter().enumerate() {
         let last = i + 1 == query.len();
-        for (term, typos) in index.candidates(word, prefix && last) {
+        let previous = i.checked_sub(1).map(|p| &query[p]);
+        for (term, typos) in index.candidates(word, prefix && last, previous) {
             for &(doc, s) in postings(&term) {
                 let (weight, name_len) = split_score(s);
                 let entry = per_doc
                     .entry(doc)
                     .or_insert_with(|| (vec![Best::default(); query.len()], 0, 99));
-                if name_len > 0 && weight == WEIGHTS.name {
-                    entry.2 = name_len;
-                }
+                entry.2 = name_len;
                 let best = &mut entry.0[i];
                 let better = !best.found
                     || typos < best.typos
@@ -543,6 +633,20 @@ pub fn rank<'a>(
             for &(doc, _) in postings(&format!("={}", word.exact)) {
                 if let Some(entry) = per_doc.get_mut(&doc) {
                     entry.1 += 1;
+                }
+            }
+        }
+    }
+    // The longest run of query words (two or more, stop words and all, or
+    // without them) that is a whole name or common name of the document.
+    let mut phrase: HashMap<u32, u8> = HashMap::new();
+    for sequence in [typed, query] {
+        let folded: Vec<&str> = sequence.iter().map(|w| w.folded.as_str()).collect();
+        for len in (2..=folded.len()).rev() {
+            for run in folded.windows(len) {
+                for &(doc, _) in postings(&format!("~{}", run.join(" "))) {
+                    let found = phrase.entry(doc).or_insert(0);
+                    *found = (*found).max(len as u8);
                 }
             }
         }
@@ -565,6 +669,8 @@ pub fn rank<'a>(
                 doc,
                 matched: found.clone().count() as u8,
                 typos: found.clone().map(|b| b.typos).sum(),
+                phrase: phrase.get(&doc).copied().unwrap_or(0),
+                whole: query.len() as u8,
                 exact,
                 proximity: side_by_side.get(&doc).copied().unwrap_or(0),
                 attribute: found.map(|b| u16::from(b.weight)).sum(),
@@ -635,13 +741,13 @@ impl Facets {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: u32,
+    /// The directory (beside the manifest) holding this build's files.
+    pub root: String,
     pub docs: usize,
     pub doc_chunk: usize,
     pub chunks: u32,
-    pub vocabulary: String,
-    pub terms: Vec<String>,
-    pub documents: Vec<String>,
-    pub facets: String,
+    pub prefix_limit: usize,
+    pub min_prefix: usize,
     pub safe_stop_words: Vec<String>,
     pub listed_stop_words: Vec<String>,
 }
@@ -661,6 +767,7 @@ mod tests {
                 ..Entry::default()
             },
             aliases.iter().map(|a| a.to_string()).collect(),
+            vec![],
         )
     }
 

@@ -5,8 +5,9 @@
 //! Vietnamese the marks tell words apart ("mã" code, "mà" but).
 //!
 //! The browser's fallback search folds the same way (`site/static/js/
-//! search.js`: NFD, drop combining marks, đ → d, lower case); the relevance
-//! tests check that both give the same results.
+//! search.js`: NFD, drop combining marks, đ → d, lower case, a final y
+//! after consonants as i); the relevance tests check that both give the
+//! same results.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -23,13 +24,13 @@ pub struct Word {
 impl Word {
     pub fn new(raw: &str) -> Self {
         let exact: String = raw.nfc().flat_map(char::to_lowercase).collect();
-        let folded = fold(&exact);
+        let folded = one_spelling(fold(&exact));
         Word { exact, folded }
     }
 
     /// Whether the word carries any mark (so its exact form says more).
     pub fn is_marked(&self) -> bool {
-        self.exact != self.folded
+        self.exact != fold(&self.exact)
     }
 }
 
@@ -41,6 +42,21 @@ pub fn fold(text: &str) -> String {
         .flat_map(char::to_lowercase)
         .map(|c| if c == 'đ' { 'd' } else { c })
         .collect()
+}
+
+/// Vietnamese writes a syllable whose only vowel is a final i either way
+/// ("ký"/"kí", "lý"/"lí", "quý"/"quí"): folded, both are spelt with i.
+/// "uy" ("thủy", "huy") is a vowel pair and stays.
+pub fn one_spelling(mut folded: String) -> String {
+    let onset = folded.trim_end_matches('y');
+    let single_y = folded.len() == onset.len() + 1;
+    let consonants_only = !onset.is_empty()
+        && (onset.bytes().all(|b| b"bcdghklmnprstvx".contains(&b)) || onset == "qu");
+    if single_y && consonants_only {
+        folded.pop();
+        folded.push('i');
+    }
+    folded
 }
 
 /// The words of `text`: runs of letters and digits; everything else
@@ -99,12 +115,23 @@ mod tests {
         assert_eq!((w.exact.as_str(), w.folded.as_str()), ("đăng", "dang"));
         assert!(w.is_marked());
         assert!(!Word::new("khai").is_marked());
+        assert!(!Word::new("ky").is_marked(), "a spelling is no mark");
         assert_eq!(
             fold("Giấy chứng nhận quyền sử dụng đất"),
             "giay chung nhan quyen su dung dat"
         );
         // Decomposed input (as some keyboards send it) is the same word.
         assert_eq!(Word::new("ky\u{0301}"), Word::new("ký"));
+    }
+
+    #[test]
+    fn a_final_i_is_one_spelling() {
+        for (a, b) in [("ký", "kí"), ("lý", "lí"), ("quý", "quí"), ("Mỹ", "mĩ")] {
+            assert_eq!(Word::new(a).folded, Word::new(b).folded, "{a}");
+        }
+        for kept in ["thủy", "huy", "y", "yêu", "tuyến", "ay"] {
+            assert_eq!(Word::new(kept).folded, fold(kept), "{kept}");
+        }
     }
 
     #[test]
@@ -145,7 +172,7 @@ mod tests {
             let once = fold(&text);
             prop_assert_eq!(fold(&once), once.clone());
             for w in words(&text) {
-                prop_assert_eq!(fold(&w.exact), w.folded.clone());
+                prop_assert_eq!(one_spelling(fold(&w.exact)), w.folded.clone());
                 prop_assert!(!w.folded.contains('đ'));
             }
         }

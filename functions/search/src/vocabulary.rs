@@ -98,8 +98,7 @@ impl Vocabulary {
     }
 
     /// The common names of a procedure called `name`: the everyday phrases
-    /// of every entry whose words its name contains, and the other
-    /// spellings of any [[same]] phrase in it.
+    /// of every entry whose words its name contains.
     pub fn aliases(&self, name: &str) -> Vec<String> {
         let name = folded_words(name);
         let mut found = BTreeSet::new();
@@ -108,12 +107,22 @@ impl Vocabulary {
                 found.extend(e.say.iter().cloned());
             }
         }
+        found.into_iter().collect()
+    }
+
+    /// Other spellings of what the name of a procedure says: of each
+    /// [[same]] entry it uses, the spellings it does not. Words, not
+    /// names of the procedure: they match like the name's own words.
+    pub fn spellings(&self, name: &str) -> Vec<String> {
+        let name = folded_words(name);
+        let mut found = BTreeSet::new();
         for s in &self.same {
-            if s.words
+            let (in_name, others): (Vec<&String>, Vec<&String>) = s
+                .words
                 .iter()
-                .any(|w| contains_run(&name, &folded_words(w)))
-            {
-                found.extend(s.words.iter().cloned());
+                .partition(|w| contains_run(&name, &folded_words(w)));
+            if !in_name.is_empty() {
+                found.extend(others.into_iter().cloned());
             }
         }
         found.into_iter().collect()
@@ -204,9 +213,13 @@ mod tests {
         assert!(!aliases.contains(&"báo tử".to_owned()));
         // Folded matching: the name's marks need not be the entry's.
         let sodo = v.aliases("Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản");
-        assert!(sodo.contains(&"sổ đỏ".to_owned()), "{sodo:?}");
-        let cccd = v.aliases("Cấp thẻ căn cước");
+        assert!(sodo.contains(&"đổi sổ đỏ".to_owned()), "{sodo:?}");
+        let cccd = v.spellings("Cấp thẻ căn cước");
         assert!(cccd.contains(&"cccd".to_owned()) && cccd.contains(&"cmnd".to_owned()));
+        assert!(
+            !cccd.contains(&"căn cước".to_owned()),
+            "the name says it already"
+        );
     }
 
     #[test]
@@ -230,7 +243,7 @@ mod tests {
         let stop = vec!["làm".to_owned(), "cho".to_owned()];
         let synonyms = v.meilisearch_synonyms(&stop);
         assert_eq!(synonyms["giấy khai sinh"], ["đăng ký khai sinh"]);
-        assert!(synonyms["sổ đỏ"].contains(&"quyền sử dụng đất".to_owned()));
+        assert!(synonyms["sổ đỏ"].contains(&"cấp giấy chứng nhận quyền sử dụng đất".to_owned()));
         assert!(!synonyms.contains_key("đăng ký khai sinh"));
         assert!(synonyms["cccd"].contains(&"căn cước".to_owned()));
         assert!(synonyms["căn cước"].contains(&"cccd".to_owned()));
