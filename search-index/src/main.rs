@@ -24,6 +24,15 @@ enum Command {
         #[arg(long, default_value = "site/public/tim-kiem/chi-muc")]
         out: PathBuf,
     },
+    /// Writes what the fallback finds for each query of the relevance set
+    /// (`[{"q", "kind", "expect", "got": [codes…]}]`): the browser's own
+    /// fallback must find the same (tests/browser).
+    Relevance {
+        #[arg(long, default_value = "site/content/thu-tuc")]
+        content: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Shows how the fallback ranks a query: each result with its ranking keys.
     Explain {
         query: String,
@@ -62,6 +71,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 kept.join(", "),
                 out.display()
             );
+            Ok(())
+        }
+        Command::Relevance { content, out } => {
+            let (index, _, _) = fallback(&content)?;
+            let rows: Vec<serde_json::Value> = search_index::relevance::cases()
+                .into_iter()
+                .map(|case| {
+                    let got: Vec<String> = index
+                        .search(&case.q, 5, |_| true)
+                        .into_iter()
+                        .map(|h| index.docs[h.doc as usize].code.clone())
+                        .collect();
+                    serde_json::json!({"q": case.q, "kind": case.kind, "expect": case.expect, "got": got})
+                })
+                .collect();
+            std::fs::write(&out, serde_json::to_vec_pretty(&rows)?)?;
+            println!("{} queries → {}", rows.len(), out.display());
             Ok(())
         }
         Command::Explain {
