@@ -41,6 +41,7 @@ pub fn tracking_routes() -> Router<AppState> {
             get(crate::portal::dossier_qr),
         )
         .route("/api/tra-cuu", get(crate::portal::track_page))
+        .route("/api/tim-kiem", get(crate::search_page::search_page))
 }
 
 /// Header carrying the tracking secret, so it stays out of URLs and logs.

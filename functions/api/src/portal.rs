@@ -184,11 +184,18 @@ pub async fn track_page(State(app): State<AppState>, Query(q): Query<TrackQuery>
     (
         status,
         [(header::CACHE_CONTROL, "no-store")],
-        Html(format!(
-            "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\"><title>Tra cứu hồ sơ | Cổng Dịch vụ công</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><header class=\"site-header\"><div class=\"wrap header-row\"><a class=\"brand\" href=\"/\">Cổng Dịch vụ công</a></div></header><main id=\"noi-dung\" class=\"wrap\">{body}</main></body></html>"
-        )),
+        Html(site_page("Tra cứu hồ sơ", &body)),
     )
         .into_response()
+}
+
+/// A page of the site written by the server (for browsers without
+/// JavaScript): the site's stylesheet and header around `body`; not indexed.
+pub(crate) fn site_page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\"><title>{} | Cổng Dịch vụ công</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><header class=\"site-header\"><div class=\"wrap header-row\"><a class=\"brand\" href=\"/\">Cổng Dịch vụ công</a></div></header><main id=\"noi-dung\" class=\"wrap\">{body}</main></body></html>",
+        escape(title)
+    )
 }
 
 fn tracked(view: &TrackView) -> String {

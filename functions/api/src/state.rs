@@ -27,6 +27,9 @@ pub struct AppState {
     pub clock: Clock,
     /// Agencies' own calendars, by the text of their announced days.
     pub calendars: CalendarCache,
+    /// The site's fallback search index, for the no-JavaScript results
+    /// page; `None` where none was shipped (the page then says so).
+    pub search: Option<Arc<search::FallbackIndex>>,
 }
 
 /// Calendars built from agencies' announcements, kept across requests.
@@ -79,6 +82,13 @@ impl AppState {
             sign_in: sign_in_from_env(),
             clock: Self::system_clock(),
             calendars: CalendarCache::default(),
+            search: match var("DVC_SEARCH_INDEX_DIR") {
+                Some(dir) => Some(Arc::new(
+                    search::FallbackIndex::read(std::path::Path::new(&dir))
+                        .map_err(|e| format!("DVC_SEARCH_INDEX_DIR ({dir}): {e}"))?,
+                )),
+                None => None,
+            },
         };
         state.store.warm_up().await;
         Ok(state)

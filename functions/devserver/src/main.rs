@@ -95,6 +95,7 @@ async fn main() -> anyhow::Result<()> {
         }),
         clock: AppState::system_clock(),
         calendars: Default::default(),
+        search: search_index(&config.site_dir),
     };
     seed::demo_agency(&store, &config.agency).await?;
     seed::demo_dossiers(&state, &catalogue).await?;
@@ -214,5 +215,17 @@ async fn sync_national_portal(store: Store, peer: String, public_url: String, ag
             tracing::warn!(error = %e, "national-portal sync round failed");
         }
         tokio::time::sleep(Duration::from_secs(3)).await;
+    }
+}
+
+/// The fallback search index `scripts/dev` writes into the built site.
+fn search_index(site_dir: &std::path::Path) -> Option<Arc<search::FallbackIndex>> {
+    let dir = site_dir.join("tim-kiem/chi-muc");
+    match search::FallbackIndex::read(&dir) {
+        Ok(index) => Some(Arc::new(index)),
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "no search index: the no-JavaScript search page will say so");
+            None
+        }
     }
 }

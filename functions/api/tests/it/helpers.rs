@@ -43,6 +43,43 @@ fn catalogue() -> &'static [Procedure] {
     })
 }
 
+/// The fallback search index of the real catalogue, as the site's build
+/// writes it (without the site's taxonomy labels: the procedures' own).
+fn search_index() -> Arc<search::FallbackIndex> {
+    static INDEX: OnceLock<Arc<search::FallbackIndex>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let vocabulary = search::Vocabulary::bundled();
+            let documents: Vec<search::SearchDocument> = catalogue()
+                .iter()
+                .map(|p| {
+                    let names = |v: &[domain::Named]| v.iter().map(|n| n.name.clone()).collect();
+                    let entry = search::Entry {
+                        code: p.code.to_string(),
+                        name: p.name.to_string(),
+                        url: format!("/thu-tuc/{}/", p.code.as_str().replace('.', "-")),
+                        fields: names(&p.fields),
+                        agencies: names(&p.agencies),
+                        levels: p.levels.iter().map(|l| l.label_vi().to_owned()).collect(),
+                        audiences: p.audiences.clone(),
+                        ..search::Entry::default()
+                    };
+                    search::SearchDocument::new(
+                        &entry,
+                        vocabulary.aliases(&entry.name),
+                        vocabulary.spellings(&entry.name),
+                    )
+                })
+                .collect();
+            Arc::new(search::FallbackIndex::build(
+                &documents,
+                &[],
+                &vocabulary.listed_stop_words,
+            ))
+        })
+        .clone()
+}
+
 pub fn procedure(code: &str) -> Procedure {
     let code = ProcedureCode::parse(code).unwrap();
     catalogue()
@@ -100,6 +137,7 @@ pub async fn spawn_app() -> TestApp {
             Arc::new(move || *clock.lock().unwrap())
         },
         calendars: Default::default(),
+        search: Some(search_index()),
     };
     let router = api::citizen_router()
         .merge(api::backoffice_router())

@@ -141,3 +141,82 @@ async fn the_tracking_page_works_without_javascript_and_keeps_dossiers_private()
     assert!(!html.contains("<script>alert"), "{html}");
     assert!(html.contains("&lt;script&gt;"), "{html}");
 }
+
+#[tokio::test]
+async fn search_without_javascript_finds_the_procedure_and_keeps_the_form() {
+    let app = spawn_app().await;
+    let page = |pairs: &[(&str, &str)]| {
+        let url =
+            reqwest::Url::parse_with_params(&format!("{}/api/tim-kiem", app.base), pairs).unwrap();
+        let http = app.http.clone();
+        async move {
+            let response = http.get(url).send().await.unwrap();
+            let status = response.status();
+            (status, response.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(&[("q", "dang ky khai sinh")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"vi\">"));
+    let first = html.find("<ol class=\"results\"").expect("a result list");
+    let first_link = &html[first..];
+    assert!(
+        first_link.contains("<li><a href=\"/thu-tuc/1-001193/\">Thủ tục đăng ký khai sinh</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"dang ky khai sinh\""),
+        "the query stays in the box"
+    );
+
+    // A facet keeps only its procedures.
+    let (_, all) = page(&[("q", "đăng ký")]).await;
+    let (_, filtered) = page(&[("q", "đăng ký"), ("linh-vuc", "Hộ tịch")]).await;
+    let count = |html: &str| {
+        let at = html.find("Tìm thấy <strong>").unwrap() + "Tìm thấy <strong>".len();
+        html[at..]
+            .split('<')
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+    };
+    assert!(
+        count(&filtered) < count(&all),
+        "the filter narrows the results"
+    );
+    assert!(
+        filtered.contains("<option selected>Hộ tịch</option>"),
+        "{filtered}"
+    );
+    assert!(filtered.contains("/thu-tuc/1-001193/"));
+
+    // More than a page: the second starts at 21 and links back.
+    let (_, second) = page(&[("q", "cấp"), ("trang", "2")]).await;
+    assert!(
+        second.contains("<ol class=\"results\" start=\"21\">"),
+        "{second}"
+    );
+    assert!(second.contains("<span aria-current=\"page\">2</span>"));
+    assert!(
+        second.contains("href=\"/api/tim-kiem?q=c%E1%BA%A5p&amp;trang=1\""),
+        "{second}"
+    );
+
+    let (status, none) = page(&[("q", "xyzxyz qwqwqw")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(none.contains("Không tìm thấy thủ tục nào"), "{none}");
+
+    let (status, empty) = page(&[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(empty.contains("Nhập tên thủ tục"), "{empty}");
+
+    let long = "khai sinh ".repeat(30);
+    let (status, too_long) = page(&[("q", long.as_str())]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(too_long.contains("Từ khóa quá dài"));
+
+    let (_, injected) = page(&[("q", "<script>alert(1)</script>")]).await;
+    assert!(!injected.contains("<script>alert"), "{injected}");
+    assert!(injected.contains("&lt;script&gt;"));
+}
