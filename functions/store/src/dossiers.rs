@@ -510,21 +510,10 @@ impl Store {
         &self,
         code: &NationalDossierCode,
     ) -> Result<Option<DossierCode>, StoreError> {
-        let key = keys::national_intake(code);
-        let item = self
-            .ddb
-            .get_item()
-            .table_name(&self.settings.table)
-            .key("PK", AttributeValue::S(keys::idempotency("", &key)))
-            .key("SK", AttributeValue::S(keys::META.into()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::sdk)?
-            .item;
-        item.map(|item| serde_dynamo::from_item::<_, IdempotencyItem>(item).map(|i| i.code))
-            .transpose()
-            .map_err(StoreError::corrupt)
+        let done = self
+            .idempotency_record("", &keys::national_intake(code))
+            .await?;
+        Ok(done.map(|d| d.code))
     }
 
     async fn replay(
@@ -533,6 +522,25 @@ impl Store {
         key: &str,
         request_sha256: &str,
     ) -> Result<Option<Submitted>, StoreError> {
+        let Some(done) = self.idempotency_record(owner, key).await? else {
+            return Ok(None);
+        };
+        if done.request_sha256 != request_sha256 {
+            return Err(StoreError::IdempotencyMismatch);
+        }
+        let record = self.get_record(&done.code).await?;
+        Ok(Some(Submitted {
+            record,
+            tracking_secret: done.tracking_secret,
+            replayed: true,
+        }))
+    }
+
+    async fn idempotency_record(
+        &self,
+        owner: &str,
+        key: &str,
+    ) -> Result<Option<IdempotencyItem>, StoreError> {
         let item = self
             .ddb
             .get_item()
@@ -544,17 +552,9 @@ impl Store {
             .await
             .map_err(StoreError::sdk)?
             .item;
-        let Some(item) = item else { return Ok(None) };
-        let done: IdempotencyItem = serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-        if done.request_sha256 != request_sha256 {
-            return Err(StoreError::IdempotencyMismatch);
-        }
-        let record = self.get_record(&done.code).await?;
-        Ok(Some(Submitted {
-            record,
-            tracking_secret: done.tracking_secret,
-            replayed: true,
-        }))
+        item.map(serde_dynamo::from_item)
+            .transpose()
+            .map_err(StoreError::corrupt)
     }
 
     async fn current_sequence(&self, counter_key: &str) -> Result<u32, StoreError> {
