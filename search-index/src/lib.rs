@@ -1,8 +1,10 @@
 //! Builds procedure search from the catalogue (`catalogue`): Meilisearch's
 //! documents and settings (`settings`), and the static fallback index
 //! (`search::fallback`) the site searches when Meilisearch cannot be
-//! reached. The `search-index` command runs it.
+//! reached; pushing to Meilisearch and its browser key (`meili`). The
+//! `search-index` command runs it.
 
 pub mod catalogue;
+pub mod meili;
 pub mod relevance;
 pub mod settings;
