@@ -7,6 +7,7 @@ mod codes;
 mod deadline;
 mod lunar;
 mod office;
+mod petition;
 mod procedure;
 mod progress;
 mod statistics;
@@ -27,6 +28,11 @@ pub use lunar::{LunarDate, lunar_new_year};
 pub use office::{
     AgencyProfile, Department, DepartmentId, MAX_ROUTE_STEPS, OfficeError, Official,
     ProcessingRoute, Queue, RouteStep,
+};
+pub use petition::{
+    ANSWER_WITHIN, ASK_WITHIN, Overdue, PUBLISH_WITHIN, PetitionAction, PetitionDeadlines,
+    PetitionError, PetitionEvent, PetitionKind, PetitionProgress, PetitionStage, REFUSE_WITHIN,
+    REOPEN_WINDOW,
 };
 pub use procedure::{
     CatalogueImport, Channel, ChannelOption, Component, Currency, Fee, FeeKind, Fees, FormTemplate,
