@@ -204,7 +204,7 @@ async fn push(args: Push) -> anyhow::Result<()> {
     );
     let documents = catalogue::documents(&entries, &vocabulary);
     let (safe, _) = catalogue::stop_words(&documents, &vocabulary);
-    let index_settings = settings::settings(&vocabulary, &safe);
+    let index_settings = settings::settings(&vocabulary, &safe, &documents);
 
     let client = meili::client(&args.url, args.key.as_deref())?;
     // Fails early with the address, not deep inside the first write.

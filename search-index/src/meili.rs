@@ -540,7 +540,7 @@ mod tests {
     #[test]
     fn the_sdk_sends_our_settings_unchanged() {
         let vocabulary = Vocabulary::bundled();
-        let ours = settings::settings(&vocabulary, &["tôi".into(), "của".into()]);
+        let ours = settings::settings(&vocabulary, &["tôi".into(), "của".into()], &[]);
         let sdk = sdk_settings(&ours).unwrap();
         assert_eq!(
             serde_json::to_value(&sdk.searchable_attributes).unwrap(),
@@ -551,7 +551,7 @@ mod tests {
 
     #[test]
     fn a_setting_the_sdk_does_not_know_is_refused() {
-        let mut ours = settings::settings(&Vocabulary::bundled(), &[]);
+        let mut ours = settings::settings(&Vocabulary::bundled(), &[], &[]);
         ours["typoTolerance"]["someFutureOption"] = Value::Bool(true);
         let e = sdk_settings(&ours).unwrap_err().to_string();
         assert!(e.contains("typoTolerance"), "{e}");

@@ -11,7 +11,20 @@ pub const INDEX: &str = "thu-tuc";
 
 /// The Meilisearch settings for `documents` (their stop words depend on the
 /// catalogue: see `catalogue::stop_words`).
-pub fn settings(vocabulary: &Vocabulary, safe_stop_words: &[String]) -> Value {
+pub fn settings(
+    vocabulary: &Vocabulary,
+    safe_stop_words: &[String],
+    documents: &[SearchDocument],
+) -> Value {
+    let mut synonyms = vocabulary.meilisearch_synonyms(safe_stop_words);
+    for (a, b) in spelling_pairs(documents) {
+        synonyms.entry(a.clone()).or_default().push(b.clone());
+        synonyms.entry(b).or_default().push(a);
+    }
+    for values in synonyms.values_mut() {
+        values.sort();
+        values.dedup();
+    }
     json!({
         // The order is the order of importance (Meilisearch's `attribute`
         // rule): the name, its Telex-spelt marks (a query typed with marks
@@ -34,12 +47,32 @@ pub fn settings(vocabulary: &Vocabulary, safe_stop_words: &[String]) -> Value {
             "minWordSizeForTypos": { "oneTypo": 3, "twoTypos": 7 },
             "disableOnAttributes": ["name_marks"]
         },
-        "synonyms": vocabulary.meilisearch_synonyms(safe_stop_words),
+        "synonyms": synonyms,
         "stopWords": safe_stop_words,
         "faceting": { "maxValuesPerFacet": 200, "sortFacetValuesBy": { "*": "count" } },
         "pagination": { "maxTotalHits": 1000 },
         "localizedAttributes": [{ "attributePatterns": ["*"], "locales": ["vie"] }]
     })
+}
+
+/// The title words written with a final y that Vietnamese also writes
+/// with i ("ký"/"kí"): both spellings, folded, as Meilisearch folds them
+/// (the fallback folds both to one: `search::fold::one_spelling`).
+fn spelling_pairs(documents: &[SearchDocument]) -> std::collections::BTreeSet<(String, String)> {
+    documents
+        .iter()
+        .flat_map(|d| {
+            std::iter::once(&d.name)
+                .chain(&d.aliases)
+                .chain(&d.fields)
+                .chain(&d.agencies)
+        })
+        .flat_map(|text| search::words(text))
+        .filter_map(|w| {
+            let folded = search::fold(&w.exact);
+            (w.folded != folded).then_some((folded, w.folded))
+        })
+        .collect()
 }
 
 /// What the browser sends for `query`: the query itself and, when it was
@@ -70,7 +103,15 @@ mod tests {
     #[test]
     fn settings_name_every_attribute_the_documents_have() {
         let v = Vocabulary::bundled();
-        let s = settings(&v, &["tôi".into()]);
+        let doc = SearchDocument::new(
+            &search::Entry {
+                name: "Cấp Phiếu lý lịch tư pháp".into(),
+                ..search::Entry::default()
+            },
+            vec![],
+            vec![],
+        );
+        let s = settings(&v, &["tôi".into()], std::slice::from_ref(&doc));
         let doc = serde_json::to_value(SearchDocument::new(
             &search::Entry::default(),
             vec![],
@@ -94,6 +135,9 @@ mod tests {
         assert_eq!(s["typoTolerance"]["minWordSizeForTypos"]["oneTypo"], 3);
         assert_eq!(s["stopWords"], json!(["tôi"]));
         assert!(s["synonyms"]["sổ đỏ"].as_array().is_some());
+        // "lý" is also written "lí": Meilisearch must take one for the other.
+        assert_eq!(s["synonyms"]["ly"], json!(["li"]));
+        assert_eq!(s["synonyms"]["li"], json!(["ly"]));
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn documents_and_settings(
 ) -> (Vec<SearchDocument>, Value) {
     let documents = catalogue::documents(entries, vocabulary);
     let (safe, _) = catalogue::stop_words(&documents, vocabulary);
-    let settings = settings::settings(vocabulary, &safe);
+    let settings = settings::settings(vocabulary, &safe, &documents);
     (documents, settings)
 }
 
