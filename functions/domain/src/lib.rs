@@ -10,6 +10,7 @@ mod office;
 mod petition;
 mod procedure;
 mod progress;
+mod rating;
 mod statistics;
 mod status;
 mod submission;
@@ -41,6 +42,7 @@ pub use procedure::{
     ServiceCase, StepGroup, import_catalogue,
 };
 pub use progress::{Actor, DossierProgress, Event, ProgressError, reception};
+pub use rating::{EDIT_WINDOW, Indicator, MAX_COMMENT, Rating, RatingError, Satisfaction};
 pub use statistics::{DossierFacts, Month, MonthError, MonthlyTally};
 pub use status::{
     Action, Holder, NationalStatus, Phase, Role, Stage, TransitionError, UnknownRole,
