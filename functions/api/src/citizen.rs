@@ -27,6 +27,10 @@ pub fn submission_routes() -> Router<AppState> {
         .route("/api/uploads", post(create_upload))
         .route("/api/dossiers", post(submit))
         .route("/api/dossiers/{code}/supplement", post(supplement))
+        .route(
+            "/api/dossiers/{code}/rating",
+            axum::routing::put(crate::rating::rate),
+        )
         .route("/api/procedures/{code}", get(crate::portal::procedure_form))
         .route("/api/auth/config", get(crate::portal::sign_in_config))
 }
@@ -40,6 +44,7 @@ pub fn tracking_routes() -> Router<AppState> {
             "/api/dossiers/{code}/qr.svg",
             get(crate::portal::dossier_qr),
         )
+        .route("/api/dossiers/{code}/rating", get(crate::rating::rating))
         .route("/api/tra-cuu", get(crate::portal::track_page))
         .route("/api/tim-kiem", get(crate::search_page::search_page))
 }
@@ -346,8 +351,9 @@ pub async fn submit(
 /// Whether the request may read the dossier: the owner, an official of its
 /// agency, or anyone with the tracking secret. Everyone else is told the
 /// dossier does not exist, exactly as for an unknown code.
-fn may_read(record: &DossierRecord, caller: Option<&Caller>, secret: Option<&str>) -> bool {
-    let by_secret = secret.is_some_and(|s| {
+/// Whether `secret` is the dossier's tracking secret.
+pub(crate) fn holds_secret(record: &DossierRecord, secret: Option<&str>) -> bool {
+    secret.is_some_and(|s| {
         let given = secret_hash(s);
         // Constant-time comparison of the two hex digests.
         given.len() == record.tracking_secret_sha256.len()
@@ -356,7 +362,11 @@ fn may_read(record: &DossierRecord, caller: Option<&Caller>, secret: Option<&str
                 .zip(record.tracking_secret_sha256.bytes())
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0
-    });
+    })
+}
+
+fn may_read(record: &DossierRecord, caller: Option<&Caller>, secret: Option<&str>) -> bool {
+    let by_secret = holds_secret(record, secret);
     let by_account = caller.is_some_and(|c| {
         record.owner.as_deref() == Some(c.subject.as_str()) || c.is_official_of(&record.agency)
     });

@@ -60,6 +60,12 @@ pub enum ApiError {
     Busy(String),
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    #[error(transparent)]
+    Rating(domain::RatingError),
+    #[error("the dossier was rated meanwhile")]
+    AlreadyRated,
+    #[error("the dossier is not rated")]
+    NotRated,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -184,8 +190,65 @@ impl ApiError {
                 "Dịch vụ tạm thời gián đoạn; vui lòng thử lại sau ít phút.".into(),
                 None,
             ),
+            Rating(e) => rating_parts(e),
+            AlreadyRated => (
+                S::CONFLICT,
+                "DA_DANH_GIA",
+                "Hồ sơ này vừa được đánh giá; vui lòng tải lại trang để xem hoặc sửa đánh giá.".into(),
+                None,
+            ),
+            NotRated => (S::NOT_FOUND, "CHUA_DANH_GIA", "Hồ sơ này chưa được đánh giá.".into(), None),
             Internal(_) => (S::INTERNAL_SERVER_ERROR, "LOI_HE_THONG", "Đã có lỗi xảy ra; vui lòng thử lại sau.".into(), None),
         }
+    }
+}
+
+fn rating_parts(e: &domain::RatingError) -> (StatusCode, &'static str, String, Option<String>) {
+    use StatusCode as S;
+    use domain::RatingError::*;
+    let wire = |i: &domain::Indicator| {
+        serde_json::to_value(i)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    match e {
+        NotYet => (
+            S::CONFLICT,
+            "CHUA_DEN_LUC_DANH_GIA",
+            "Hồ sơ được đánh giá sau khi đã trả kết quả.".into(),
+            None,
+        ),
+        Missing(i) => (
+            S::UNPROCESSABLE_ENTITY,
+            "DANH_GIA_CHUA_DU",
+            format!(
+                "Vui lòng chọn mức đánh giá cho tiêu chí: {}.",
+                i.question_vi()
+            ),
+            Some(format!("answers.{}", wire(i))),
+        ),
+        Twice(i) => (
+            S::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE",
+            format!("Tiêu chí “{}” được chọn hai lần.", i.question_vi()),
+            Some(format!("answers.{}", wire(i))),
+        ),
+        CommentTooLong => (
+            S::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE",
+            format!("Ý kiến không quá {} ký tự.", domain::MAX_COMMENT),
+            Some("comment".into()),
+        ),
+        Closed(_) => (
+            S::CONFLICT,
+            "HET_THOI_HAN_SUA_DANH_GIA",
+            format!(
+                "Đánh giá chỉ sửa được trong {} giờ kể từ khi gửi.",
+                domain::EDIT_WINDOW.num_hours()
+            ),
+            None,
+        ),
     }
 }
 

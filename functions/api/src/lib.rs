@@ -10,6 +10,7 @@ pub mod dev_issuer;
 mod error;
 mod openapi;
 mod portal;
+mod rating;
 mod search_page;
 mod state;
 mod views;

@@ -18,6 +18,8 @@ use crate::state::AppState;
         crate::citizen::my_dossiers,
         crate::citizen::supplement,
         crate::citizen::download,
+        crate::rating::rate,
+        crate::rating::rating,
         crate::portal::procedure_form,
         crate::portal::sign_in_config,
     ),

@@ -9,6 +9,8 @@ pub const OUTBOX_DVCQG: &str = "OUTBOX#DVCQG";
 pub const OUTBOX_NOTIFY: &str = "OUTBOX#NOTIFY";
 /// In a dossier's partition: its national-portal sync waits behind a dead letter.
 pub const SYNC_HELD: &str = "SYNC#HELD";
+/// In a dossier's partition: the applicant's rating.
+pub const RATING: &str = "RATING";
 
 pub fn dossier(code: &DossierCode) -> String {
     format!("DOSSIER#{code}")
@@ -62,6 +64,11 @@ pub fn queue(agency: &AgencyCode, queue: &Queue) -> String {
 /// The register (sổ theo dõi) partition of an agency's month.
 pub fn register(agency: &AgencyCode, day: chrono::NaiveDate) -> String {
     format!("REGISTER#{agency}#{}", day.format("%Y-%m"))
+}
+
+/// The ratings of an agency's dossiers given in the month of `day` (GSI3).
+pub fn ratings(agency: &AgencyCode, day: chrono::NaiveDate) -> String {
+    format!("RATINGS#{agency}#{}", day.format("%Y-%m"))
 }
 
 pub fn audit(agency: &AgencyCode, day: chrono::NaiveDate) -> String {

@@ -9,6 +9,7 @@
 //! | dossier | `DOSSIER#<code>` | `META` | current stage, status, deadline, files, version; GSI1 owner, GSI2 queue |
 //! | its events | `DOSSIER#<code>` | `EVENT#<seq:06>` | the history, one item per event |
 //! | sync hold | `DOSSIER#<code>` | `SYNC#HELD` | its DVCQG entries wait behind a dead letter |
+//! | rating | `DOSSIER#<code>` | `RATING` | the applicant's rating; GSI3 `RATINGS#<agency>#<YYYY-MM>` / `<given_at>#<code>` |
 //! | day sequence | `COUNTER#<agency>#<YYMMDD>` | `META` | `seq`, the last dossier number issued |
 //! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change; `…#repair` resends a dossier whole |
 //! | dead letters | `OUTBOX#DVCQG#DEAD` | as in the outbox | entries that could not be delivered |
@@ -23,7 +24,8 @@
 //! holder = `DESK`, `APPLICANT`, `DEPT#<id>`, `APPROVAL#<id>` or `USER#<subject hash>`;
 //! sparse: a finished dossier has no GSI2 keys, so it leaves every queue.
 //! GSI3 (`GSI3PK` = `REGISTER#<agency>#<YYYY-MM>`, `GSI3SK` = `<received_at>#<code>`): the
-//! register (Mẫu 06) and the supervision figures, by month of receipt.
+//! register (Mẫu 06) and the supervision figures, by month of receipt; also
+//! `RATINGS#<agency>#<YYYY-MM>`, the month's ratings.
 
 mod attachments;
 mod audit;
@@ -36,6 +38,7 @@ mod metrics;
 mod outbox;
 mod procedures;
 mod queues;
+mod ratings;
 mod schema;
 mod settings;
 
@@ -52,6 +55,7 @@ pub use error::StoreError;
 pub use metrics::RequestCounter;
 pub use outbox::{OutboxEntry, OutboxKind};
 pub use queues::{QueueFilter, QueuePage};
+pub use ratings::{RatingWrite, StoredRating};
 pub use schema::{create_bucket, create_table};
 pub use settings::StoreSettings;
 

@@ -27,7 +27,7 @@ fn counter_form() -> Value {
     })
 }
 
-async fn receive_at_counter(app: &TestApp) -> Value {
+pub(crate) async fn receive_at_counter(app: &TestApp) -> Value {
     let response = app
         .bo_send(
             Method::POST,

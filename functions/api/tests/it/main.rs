@@ -8,3 +8,4 @@ mod concurrency;
 mod helpers;
 mod journeys;
 mod portal;
+mod rating;
