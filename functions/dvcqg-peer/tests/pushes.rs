@@ -1,6 +1,6 @@
 //! The pushes beside the dossiers, against the conformance peer: the
-//! monthly statistics job end to end over a local table, and the Q&A and
-//! PAKN pushes accepted as the share work defined them.
+//! monthly statistics and evaluation job end to end over a local table, and
+//! the Q&A and PAKN pushes accepted as the share work defined them.
 
 mod common;
 
@@ -98,7 +98,11 @@ async fn a_month_of_dossiers_reaches_the_peer_as_one_statistics_packet() {
     let agency = AgencyCode::parse("000.00.01.H29").unwrap();
     let job = Job::from_event(json!({"job": "statistics", "agency": agency.to_string()})).unwrap();
     let report = job.run(&s.worker, || on(7, 5, 6), || true).await.unwrap();
-    let JobReport::Statistics(reports) = report else {
+    let JobReport::Statistics {
+        statistics: reports,
+        ..
+    } = report
+    else {
         panic!("not a statistics report: {report:?}");
     };
     assert_eq!(reports.len(), 1);
@@ -133,7 +137,10 @@ async fn a_month_of_dossiers_reaches_the_peer_as_one_statistics_packet() {
         month: Some(domain::Month::parse("2026-05").unwrap()),
         agency: Some(agency),
     };
-    let JobReport::Statistics(reports) = job.run(&s.worker, || on(7, 5, 6), || true).await.unwrap()
+    let JobReport::Statistics {
+        statistics: reports,
+        ..
+    } = job.run(&s.worker, || on(7, 5, 6), || true).await.unwrap()
     else {
         panic!("not a statistics report");
     };
@@ -177,7 +184,10 @@ async fn every_agency_gets_its_previous_month() {
     let a = s.receive(on(6, 1, 9)).await;
     resolve(&s, &a, on(6, 3, 10)).await;
     let job = Job::from_event(json!({"job": "statistics"})).unwrap();
-    let JobReport::Statistics(reports) = job.run(&s.worker, || on(7, 1, 6), || true).await.unwrap()
+    let JobReport::Statistics {
+        statistics: reports,
+        ..
+    } = job.run(&s.worker, || on(7, 1, 6), || true).await.unwrap()
     else {
         panic!("not a statistics report");
     };
@@ -288,4 +298,114 @@ async fn the_question_and_petition_pushes_are_accepted() {
         .collect();
     let sent: Vec<(&str, &Value)> = pushes.iter().map(|(name, p)| (*name, p)).collect();
     assert_eq!(held, sent);
+}
+
+/// A month of ratings reaches the peer as `DongBoDanhGia`, one packet per
+/// question of the procedure, with the shares of each answer.
+#[tokio::test]
+async fn a_month_of_ratings_reaches_the_peer_as_the_evaluation() {
+    use domain::{Indicator, Rating, Satisfaction, Stage};
+    let s = setup_with(Duration::from_secs(2), WorkerSettings::default()).await;
+    let agency = AgencyCode::parse("000.00.01.H29").unwrap();
+    let procedure = domain::ProcedureCode::parse("1.000419").unwrap();
+    // Four dossiers rated in June (one not satisfied with the staff), one in July.
+    let ratings = [
+        (
+            Satisfaction::VerySatisfied,
+            None,
+            on(6, 3, 9),
+            Some("Nhanh gọn"),
+        ),
+        (Satisfaction::VerySatisfied, None, on(6, 10, 9), None),
+        (Satisfaction::Satisfied, None, on(6, 20, 9), None),
+        (
+            Satisfaction::Satisfied,
+            Some(Indicator::StaffAttitude),
+            on(6, 29, 9),
+            Some("Cán bộ chưa nhiệt tình"),
+        ),
+        (Satisfaction::Dissatisfied, None, on(7, 2, 9), None),
+    ];
+    for (i, (level, unhappy_with, at, comment)) in ratings.into_iter().enumerate() {
+        let code = s
+            .receive(on(6, 1, 9) + chrono::Duration::minutes(i as i64))
+            .await;
+        let answers: Vec<_> = Indicator::ALL
+            .iter()
+            .map(|ind| {
+                let answer = if Some(*ind) == unhappy_with {
+                    Satisfaction::Dissatisfied
+                } else {
+                    level
+                };
+                (*ind, answer)
+            })
+            .collect();
+        let rating = Rating::give(Stage::Returned, &answers, comment, at).unwrap();
+        s.store
+            .put_rating(
+                &store::StoredRating {
+                    code,
+                    agency: agency.clone(),
+                    procedure_code: procedure.clone(),
+                    rating,
+                },
+                store::RatingWrite::First,
+            )
+            .await
+            .unwrap();
+    }
+    let job = Job::from_event(
+        json!({"job": "statistics", "month": "2026-06", "agency": agency.to_string()}),
+    )
+    .unwrap();
+    let JobReport::Statistics { evaluations, .. } =
+        job.run(&s.worker, || on(7, 5, 6), || true).await.unwrap()
+    else {
+        panic!("not a statistics report");
+    };
+    assert_eq!(
+        (evaluations[0].ratings, evaluations[0].packets),
+        (4, 9),
+        "{evaluations:?}"
+    );
+    let state = s.peer_state().await;
+    let calls: Vec<&Value> = state
+        .other
+        .iter()
+        .filter(|c| c["service"] == service::EVALUATION)
+        .collect();
+    assert_eq!(calls.len(), 1);
+    let packets = calls[0]["data"].as_array().unwrap();
+    assert_eq!(packets.len(), 9);
+    let first = &packets[0];
+    assert_eq!(first["NgayTongHop"], "6-2026");
+    assert_eq!(first["MaThuTuc"], "1.000419");
+    assert_eq!(first["NoiDung"], "Thời gian giải quyết so với quy định");
+    assert_eq!(first["TongSoNguoiDanhGia"], "4");
+    assert_eq!(
+        (
+            &first["PhanTramDanhGiaRatHaiLong"],
+            &first["PhanTramDanhGiaHaiLong"],
+            &first["PhanTramDanhGiaChuaHaiLong"]
+        ),
+        (&json!("50.00%"), &json!("50.00%"), &json!("0.00%"))
+    );
+    assert_eq!(
+        first["DanhSachNoiDungYKien"],
+        json!(["Nhanh gọn", "Cán bộ chưa nhiệt tình"])
+    );
+    let staff = packets
+        .iter()
+        .find(|p| p["NoiDung"] == "Thái độ của cán bộ, công chức")
+        .unwrap();
+    assert_eq!(
+        (
+            &staff["PhanTramDanhGiaHaiLong"],
+            &staff["PhanTramDanhGiaChuaHaiLong"]
+        ),
+        (&json!("25.00%"), &json!("25.00%"))
+    );
+    // Over all 36 answers: 18 very satisfied, 17 satisfied, 1 not.
+    assert_eq!(staff["PhanTramDanhGiaDichVuChuaHaiLong"], "2.78%");
 }

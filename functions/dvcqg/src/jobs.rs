@@ -10,7 +10,7 @@ use domain::{AgencyCode, Month};
 use serde::{Deserialize, Serialize};
 
 use crate::intake::IntakeReport;
-use crate::monthly::StatisticsReport;
+use crate::monthly::{EvaluationReport, StatisticsReport};
 use crate::reconcile::ReconcileReport;
 use crate::worker::{RunReport, Worker, WorkerError};
 
@@ -39,9 +39,9 @@ pub enum Job {
         #[serde(default)]
         to: Option<NaiveDate>,
     },
-    /// `DongBoThongKeHoSo` for a month (`"YYYY-MM"`; the month before
-    /// today's if absent) and an agency (every agency in the directory if
-    /// absent). Reads each agency's dossiers received in the month and in
+    /// `DongBoThongKeHoSo` and `DongBoDanhGia` for a month (`"YYYY-MM"`;
+    /// the month before today's if absent) and an agency (every agency in
+    /// the directory if absent). Reads each agency's dossiers received in the month and in
     /// the `monthly::CARRY_OVER_MONTHS` (12) months before it, for those
     /// carried over; see `Worker::send_statistics`.
     Statistics {
@@ -65,7 +65,10 @@ pub enum JobReport {
         outbox: RunReport,
     },
     Reconcile(Vec<ReconcileReport>),
-    Statistics(Vec<StatisticsReport>),
+    Statistics {
+        statistics: Vec<StatisticsReport>,
+        evaluations: Vec<EvaluationReport>,
+    },
 }
 
 impl Job {
@@ -122,11 +125,16 @@ impl Job {
                     Some(one) => vec![one],
                     None => worker.agencies_listed().await?,
                 };
-                let mut reports = Vec::with_capacity(agencies.len());
+                let mut statistics = Vec::with_capacity(agencies.len());
+                let mut evaluations = Vec::with_capacity(agencies.len());
                 for agency in agencies {
-                    reports.push(worker.send_statistics(&agency, month).await?);
+                    statistics.push(worker.send_statistics(&agency, month).await?);
+                    evaluations.push(worker.send_evaluations(&agency, month).await?);
                 }
-                Ok(JobReport::Statistics(reports))
+                Ok(JobReport::Statistics {
+                    statistics,
+                    evaluations,
+                })
             }
         }
     }

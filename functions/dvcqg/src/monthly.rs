@@ -1,9 +1,9 @@
 //! The monthly packets: an agency's dossier statistics (`DongBoThongKeHoSo`,
 //! QCVN 120 §3) from the domain's [`MonthlyTally`], sent by the `sync`
 //! function's statistics job ([`Worker::send_statistics`]); and the
-//! service-quality evaluation (`DongBoDanhGia`, §2) from a month's ratings
-//! of a procedure ([`evaluation_packets`]; the ratings themselves are
-//! collected elsewhere).
+//! service-quality evaluation (`DongBoDanhGia`, §2) from the month's
+//! stored ratings, per procedure and question ([`procedure_ratings`],
+//! [`evaluation_packets`], [`Worker::send_evaluations`]).
 //!
 //! This project's readings, where the sources say no more than the field
 //! names: `Thang` is the month's number without a leading zero (`"6"`), as
@@ -11,7 +11,9 @@
 //! sent again whole when the job runs again for it, and the portal is taken
 //! to keep the latest table of a unit and month.
 
-use domain::{AgencyCode, DossierFacts, Month, MonthlyTally, ProcedureCode};
+use domain::{
+    AgencyCode, DossierFacts, Indicator, Month, MonthlyTally, ProcedureCode, Satisfaction,
+};
 use serde::Serialize;
 use store::DossierRecord;
 
@@ -143,6 +145,56 @@ pub fn evaluation_packets(
         .collect()
 }
 
+/// Each procedure's ratings of `month`, question by question, from the
+/// stored ratings (`Store::ratings_of_month`), in procedure order.
+pub fn procedure_ratings(month: Month, ratings: &[store::StoredRating]) -> Vec<ProcedureRatings> {
+    let mut by_procedure: std::collections::BTreeMap<&ProcedureCode, Vec<QuestionRatings>> =
+        std::collections::BTreeMap::new();
+    for stored in ratings {
+        let questions = by_procedure
+            .entry(&stored.procedure_code)
+            .or_insert_with(|| {
+                Indicator::ALL
+                    .iter()
+                    .map(|i| QuestionRatings {
+                        question: i.question_vi().to_owned(),
+                        ..QuestionRatings::default()
+                    })
+                    .collect()
+            });
+        for (question, (_, answer)) in questions.iter_mut().zip(stored.rating.answers()) {
+            match answer {
+                Satisfaction::VerySatisfied => question.very_satisfied += 1,
+                Satisfaction::Satisfied => question.satisfied += 1,
+                Satisfaction::Dissatisfied => question.dissatisfied += 1,
+            }
+        }
+        // A comment is about the whole service: it goes with the first question.
+        if let (Some(comment), Some(first)) = (stored.rating.comment(), questions.first_mut()) {
+            first.comments.push(comment.to_owned());
+        }
+    }
+    by_procedure
+        .into_iter()
+        .map(|(procedure, questions)| ProcedureRatings {
+            month,
+            procedure: procedure.clone(),
+            questions,
+        })
+        .collect()
+}
+
+/// What the evaluation job did for one agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvaluationReport {
+    pub agency: String,
+    /// Ratings given in the month.
+    pub ratings: usize,
+    /// `DongBoDanhGia` packets sent (one per procedure and question).
+    pub packets: usize,
+    pub error: Option<String>,
+}
+
 /// What the statistics job did for one agency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatisticsReport {
@@ -156,6 +208,51 @@ pub struct StatisticsReport {
 }
 
 impl Worker {
+    /// Sends `agency`'s ratings of `month` as `DongBoDanhGia`. A refusal or
+    /// a failure to reach the portal is reported (and logged), not retried.
+    pub async fn send_evaluations(
+        &self,
+        agency: &AgencyCode,
+        month: Month,
+    ) -> Result<EvaluationReport, WorkerError> {
+        let ratings = self
+            .store()
+            .ratings_of_month(agency, month.first_day())
+            .await?;
+        let mut report = EvaluationReport {
+            agency: agency.to_string(),
+            ratings: ratings.len(),
+            packets: 0,
+            error: None,
+        };
+        if ratings.is_empty() {
+            return Ok(report);
+        }
+        let found = match self.agency(agency).await {
+            Ok(found) => found,
+            Err(Failure::Retry(e) | Failure::Refused(e)) => {
+                report.error = Some(e);
+                return Ok(report);
+            }
+        };
+        let packets: Vec<DanhGia> = procedure_ratings(month, &ratings)
+            .iter()
+            .flat_map(|p| evaluation_packets(p, &found.unit, &found.context.agency_name))
+            .collect();
+        match found
+            .client
+            .send(&found.unit, service::EVALUATION, None, &packets)
+            .await
+        {
+            Ok(_) => report.packets = packets.len(),
+            Err(error) => {
+                tracing::error!(%agency, %month, %error, "national portal: evaluation not sent");
+                report.error = Some(error.to_string());
+            }
+        }
+        Ok(report)
+    }
+
     /// Tallies `agency`'s `month` and sends it as `DongBoThongKeHoSo`
     /// through the agency's account. A refusal or a failure to reach the
     /// portal is reported (and logged at error level), not retried.
