@@ -145,8 +145,18 @@ pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Optio
         .map(|n| format!("\nNội dung: {n}"))
         .unwrap_or_default()
         + new_date.as_deref().unwrap_or_default();
+    // The result is in the applicant's hands: ask how it went (TT 01/2018).
+    let returned = event.to == domain::Stage::Returned;
+    let invitation = if returned {
+        format!(
+            "\n\nMời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ (9 tiêu chí, khoảng 1 phút), trong {} giờ tới vẫn có thể sửa: {link}#danh-gia",
+            domain::EDIT_WINDOW.num_hours()
+        )
+    } else {
+        String::new()
+    };
     let body = format!(
-        "Kính gửi {name},\n\nHồ sơ {code} ({procedure}): {action} lúc {time}.\nTrạng thái hiện tại: {status}.{note}\n\nTra cứu hồ sơ: {link}\n\nĐây là thư tự động của Cổng dịch vụ công; vui lòng không trả lời thư này.",
+        "Kính gửi {name},\n\nHồ sơ {code} ({procedure}): {action} lúc {time}.\nTrạng thái hiện tại: {status}.{note}\n\nTra cứu hồ sơ: {link}{invitation}\n\nĐây là thư tự động của Cổng dịch vụ công; vui lòng không trả lời thư này.",
         name = record.applicant.full_name,
         code = record.code,
         procedure = record.procedure_name,
@@ -158,11 +168,19 @@ pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Optio
         phone: Some(record.applicant.phone.clone()),
         subject: format!("Hồ sơ {}: {}", record.code, status.label_vi()),
         body,
-        sms: format!(
-            "DVC: Ho so {} - {}. Tra cuu: {link}",
-            record.code,
-            status.label_vi()
-        ),
+        sms: if returned {
+            format!(
+                "DVC: Ho so {} - {}. Moi danh gia muc do hai long: {link}#danh-gia",
+                record.code,
+                status.label_vi()
+            )
+        } else {
+            format!(
+                "DVC: Ho so {} - {}. Tra cuu: {link}",
+                record.code,
+                status.label_vi()
+            )
+        },
     })
 }
 

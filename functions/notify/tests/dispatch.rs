@@ -215,4 +215,44 @@ async fn each_change_is_sent_once_with_its_status() {
         messages[0].body
     );
     assert!(messages[0].body.contains("Nội dung: Cần xác minh"));
+    assert!(
+        !messages[0].body.contains("đánh giá"),
+        "no rating asked before the result"
+    );
+
+    // The result handed over: the message asks for a rating.
+    for (action, who, role) in [
+        (Action::StartReview, "cv-1", Role::Specialist),
+        (Action::SubmitForApproval, "cv-1", Role::Specialist),
+        (Action::Approve, "head-1", Role::DepartmentHead),
+        (Action::ReturnResult, "desk-1", Role::Desk),
+    ] {
+        let event = progress
+            .act(&calendar, action, official(who, role), later, None)
+            .unwrap()
+            .clone();
+        record.follow(&progress, &calendar, later).unwrap();
+        store.record_change(&record, &event, None).await.unwrap();
+    }
+    dispatch(&store, &outbox, "https://dichvucong.example", 10)
+        .await
+        .unwrap();
+    let returned = &outbox.messages()[0];
+    assert!(
+        returned.subject.ends_with("Đã trả kết quả"),
+        "{}",
+        returned.subject
+    );
+    assert!(
+        returned.body.contains(
+            "Mời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ (9 tiêu chí, khoảng 1 phút), trong 72 giờ tới vẫn có thể sửa: https://dichvucong.example/tra-cuu/?ma=000.00.01.H29-260603-0001#danh-gia"
+        ),
+        "{}",
+        returned.body
+    );
+    assert!(
+        returned.sms.contains("Moi danh gia muc do hai long"),
+        "{}",
+        returned.sms
+    );
 }
