@@ -149,7 +149,7 @@ pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Optio
     let returned = event.to == domain::Stage::Returned;
     let invitation = if returned {
         format!(
-            "\n\nMời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ (9 tiêu chí, khoảng 1 phút), trong {} giờ tới vẫn có thể sửa: {link}#danh-gia",
+            "\n\nMời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ (9 tiêu chí, khoảng 1 phút), trong {} giờ tới vẫn có thể sửa: {link}&muc=danh-gia",
             domain::EDIT_WINDOW.num_hours()
         )
     } else {
@@ -170,7 +170,7 @@ pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Optio
         body,
         sms: if returned {
             format!(
-                "DVC: Ho so {} - {}. Moi danh gia muc do hai long: {link}#danh-gia",
+                "DVC: Ho so {} - {}. Moi danh gia muc do hai long: {link}&muc=danh-gia",
                 record.code,
                 status.label_vi()
             )

@@ -245,7 +245,7 @@ async fn each_change_is_sent_once_with_its_status() {
     );
     assert!(
         returned.body.contains(
-            "Mời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ (9 tiêu chí, khoảng 1 phút), trong 72 giờ tới vẫn có thể sửa: https://dichvucong.example/tra-cuu/?ma=000.00.01.H29-260603-0001#danh-gia"
+            "Mời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ (9 tiêu chí, khoảng 1 phút), trong 72 giờ tới vẫn có thể sửa: https://dichvucong.example/tra-cuu/?ma=000.00.01.H29-260603-0001&muc=danh-gia"
         ),
         "{}",
         returned.body

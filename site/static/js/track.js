@@ -3,6 +3,7 @@
 // confirmation message (`/tra-cuu/?ma=CODE#SECRET`: the secret stays in the
 // fragment, never sent in a URL to any server).
 import { api, element, showErrors, signedIn, uploadWithRow } from './portal.js';
+import { offerRating } from './rating.js';
 
 const form = document.getElementById('tra-cuu');
 const summary = document.getElementById('loi');
@@ -13,7 +14,7 @@ async function look(code, secret) {
   showErrors(summary, []);
   try {
     const headers = secret ? { 'X-Tracking-Secret': secret } : {};
-    show(await api('/dossiers/' + encodeURIComponent(code), { headers }));
+    show(await api('/dossiers/' + encodeURIComponent(code), { headers }), secret);
     document.getElementById('trang-thai').textContent = '';
   } catch (error) {
     document.getElementById('trang-thai').textContent = '';
@@ -25,7 +26,7 @@ async function look(code, secret) {
   }
 }
 
-function show(view) {
+function show(view, secret) {
   document.getElementById('ket-qua-tieu-de').textContent = 'Hồ sơ ' + view.code;
   const facts = [['Thủ tục', view.procedure_name], ['Trạng thái', `${view.status.label} — ${view.status.stage}`]];
   if (view.appointment) facts.push(['Hẹn trả kết quả', view.appointment.text + (view.appointment.outlook_label ? ` (${view.appointment.outlook_label})` : '')]);
@@ -38,6 +39,9 @@ function show(view) {
   result.querySelector('h2').focus();
   if (view.action_required?.kind === 'supplement' && signedIn()) offerSupplement(view);
   else document.getElementById('bo-sung').hidden = true;
+  // Status 10: the result is returned; the applicant is asked to rate it.
+  if (view.status.code === 10) offerRating(view.code, secret, summary);
+  else document.getElementById('danh-gia').hidden = true;
 }
 
 /** The papers the agency asked for, uploaded and sent as one supplement. */
