@@ -1,4 +1,4 @@
-//! Codes that identify procedures, agencies and dossiers.
+//! Codes that identify procedures, agencies, dossiers and petitions.
 //!
 //! Each code is a newtype over its canonical text with one checked constructor
 //! (`parse`); serde goes through the same check, so a code read from JSON or
@@ -325,6 +325,89 @@ impl NationalDossierCode {
 }
 code_string_impls!(NationalDossierCode);
 
+/// The reference of a feedback or petition (phản ánh, kiến nghị):
+/// `PAKN-<YYMMDD>-<6 symbols>`, e.g. `PAKN-260603-7KMQ4X`. The six symbols
+/// are random, so a code says nothing about how many petitions an agency
+/// gets, and are drawn from [`PETITION_CODE_ALPHABET`], which leaves out
+/// the look-alikes 0/O and 1/I/L, so a citizen can read it out on the phone.
+/// `parse` takes lowercase as typed and keeps the code in capitals.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PetitionCode(String);
+
+/// Digits 2–9 and the capitals without I, L and O.
+pub const PETITION_CODE_ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const PETITION_SUFFIX_LEN: usize = 6;
+
+impl PetitionCode {
+    const KIND: &'static str = "petition code";
+
+    pub fn parse(raw: &str) -> Result<Self, CodeError> {
+        let kind = Self::KIND;
+        check_untrimmed(kind, raw)?;
+        let upper = raw.to_ascii_uppercase();
+        let mut parts = upper.split('-');
+        let (Some("PAKN"), Some(date), Some(suffix), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(malformed(
+                kind,
+                raw,
+                "must be PAKN-<YYMMDD>-<6 letters or digits>, as in PAKN-260603-7KMQ4X",
+            ));
+        };
+        parse_yymmdd(date).ok_or_else(|| {
+            malformed(kind, raw, format!("`{date}` is not a date written YYMMDD"))
+        })?;
+        if suffix.len() != PETITION_SUFFIX_LEN {
+            return Err(malformed(
+                kind,
+                raw,
+                format!("the last part must be {PETITION_SUFFIX_LEN} symbols, found `{suffix}`"),
+            ));
+        }
+        if let Some(c) = suffix
+            .chars()
+            .find(|c| !c.is_ascii() || !PETITION_CODE_ALPHABET.contains(&(*c as u8)))
+        {
+            return Err(malformed(
+                kind,
+                raw,
+                format!("`{c}` is not used in petition codes (no 0, 1, I, L or O)"),
+            ));
+        }
+        Ok(Self(upper))
+    }
+
+    /// The code of a petition received on `day`, its symbols drawn from
+    /// `entropy` (the caller's randomness: the domain has none of its own).
+    pub fn issue(day: NaiveDate, entropy: u64) -> Result<Self, CodeError> {
+        if !(2000..=2099).contains(&day.year()) {
+            return Err(CodeError::Malformed {
+                kind: Self::KIND,
+                raw: day.to_string(),
+                problem: "a petition code's two-digit year covers 2000–2099 only".into(),
+            });
+        }
+        let base = PETITION_CODE_ALPHABET.len() as u64;
+        let mut rest = entropy;
+        let suffix: String = (0..PETITION_SUFFIX_LEN)
+            .map(|_| {
+                let symbol = PETITION_CODE_ALPHABET[(rest % base) as usize] as char;
+                rest /= base;
+                symbol
+            })
+            .collect();
+        Ok(Self(format!("PAKN-{}-{suffix}", day.format("%y%m%d"))))
+    }
+
+    /// The day it was received. Two-digit years are read as 20YY.
+    pub fn day(&self) -> NaiveDate {
+        parse_yymmdd(&self.0[5..11]).expect("checked by parse")
+    }
+}
+code_string_impls!(PetitionCode);
+
 fn parse_yymmdd(s: &str) -> Option<NaiveDate> {
     if !all_digits(s, 6) {
         return None;
@@ -458,6 +541,55 @@ mod tests {
         assert!(serde_json::from_str::<ProcedureCode>("\"1.0133611\"").is_err());
     }
 
+    #[test]
+    fn petition_codes_are_read_out_without_look_alikes() {
+        let code = PetitionCode::parse("PAKN-260603-7KMQ4X").unwrap();
+        assert_eq!(code.day(), NaiveDate::from_ymd_opt(2026, 6, 3).unwrap());
+        // As typed from a phone call: lowercase, kept in capitals.
+        assert_eq!(PetitionCode::parse("pakn-260603-7kmq4x").unwrap(), code);
+        let cases = [
+            ("PAKN-260603-7KMQ4", "6 symbols"),
+            ("PAKN-260603-7KMQ4XY", "6 symbols"),
+            ("PAKN-260603-7KMQ0X", "`0` is not used"),
+            ("PAKN-260603-7KMQOX", "`O` is not used"),
+            ("PAKN-260603-IKMQ4X", "`I` is not used"),
+            ("PAKN-260603-1KMQ4X", "`1` is not used"),
+            ("PAKN-260603-LKMQ4X", "`L` is not used"),
+            ("PAKN-260231-7KMQ4X", "`260231` is not a date"),
+            ("PAKN-260603", "must be PAKN-<YYMMDD>"),
+            ("PAKN-260603-7KMQ4X-2", "must be PAKN-<YYMMDD>"),
+            ("HS-260603-7KMQ4X", "must be PAKN-<YYMMDD>"),
+            (" PAKN-260603-7KMQ4X", "whitespace"),
+            ("", "empty"),
+        ];
+        for (raw, why) in cases {
+            let err = PetitionCode::parse(raw).unwrap_err().to_string();
+            assert!(err.contains(why), "{raw:?}: {err}");
+        }
+        let json = serde_json::to_string(&code).unwrap();
+        assert_eq!(json, "\"PAKN-260603-7KMQ4X\"");
+        assert!(serde_json::from_str::<PetitionCode>("\"PAKN-260603-7KMQ0X\"").is_err());
+    }
+
+    #[test]
+    fn issued_petition_codes_spell_the_day_and_the_drawn_symbols() {
+        let day = NaiveDate::from_ymd_opt(2026, 6, 3).unwrap();
+        assert_eq!(
+            PetitionCode::issue(day, 0).unwrap().as_str(),
+            "PAKN-260603-222222"
+        );
+        assert_eq!(
+            PetitionCode::issue(day, 30).unwrap().as_str(),
+            "PAKN-260603-Z22222"
+        );
+        assert_ne!(
+            PetitionCode::issue(day, 1).unwrap(),
+            PetitionCode::issue(day, 2).unwrap()
+        );
+        let next_century = NaiveDate::from_ymd_opt(2100, 1, 4).unwrap();
+        assert!(PetitionCode::issue(next_century, 7).is_err());
+    }
+
     fn agency_strategy() -> impl Strategy<Value = AgencyCode> {
         (
             0u32..1000,
@@ -488,6 +620,17 @@ mod tests {
         }
 
         #[test]
+        fn issued_petition_codes_round_trip(days in 0i64..36_000, entropy in any::<u64>()) {
+            let day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(days as u64);
+            let code = PetitionCode::issue(day, entropy).unwrap();
+            let parsed = PetitionCode::parse(code.as_str()).unwrap();
+            prop_assert_eq!(&parsed, &code);
+            prop_assert_eq!(parsed.day(), day);
+            let json = serde_json::to_string(&code).unwrap();
+            prop_assert_eq!(serde_json::from_str::<PetitionCode>(&json).unwrap(), code);
+        }
+
+        #[test]
         fn procedure_codes_round_trip(group in 1u32..10, number in 0u32..1_000_000, suffix in proptest::option::of("[A-Z0-9]{1,10}")) {
             let raw = match &suffix {
                 Some(s) => format!("{group}.{number:06}.{s}"),
@@ -504,6 +647,9 @@ mod tests {
         fn parsing_arbitrary_text_never_panics(raw in "\\PC{0,40}") {
             let _ = ProcedureCode::parse(&raw);
             let _ = AgencyCode::parse(&raw);
+            if let Ok(code) = PetitionCode::parse(&raw) {
+                prop_assert_eq!(PetitionCode::parse(code.as_str()).unwrap(), code);
+            }
             if let Ok(code) = DossierCode::parse(&raw) {
                 prop_assert_eq!(DossierCode::parse(code.as_str()).unwrap(), code);
             }

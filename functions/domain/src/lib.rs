@@ -19,7 +19,8 @@ mod timeliness;
 pub use applicant::{Applicant, ApplicantError, Email, IdentityNumber, OwnerType, PhoneNumber};
 pub use calendar::{CalendarError, DayKind, FIRST_YEAR, LAST_YEAR, OfficeHours, WorkingCalendar};
 pub use codes::{
-    AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, NationalDossierCode, ProcedureCode,
+    AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, NationalDossierCode,
+    PETITION_CODE_ALPHABET, PetitionCode, ProcedureCode,
 };
 pub use deadline::{
     DeadlineClock, DeadlineError, Extension, Pause, ResolutionTime, ResolutionTimeError, TimeUnit,
