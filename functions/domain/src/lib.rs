@@ -32,9 +32,9 @@ pub use office::{
     ProcessingRoute, Queue, RouteStep,
 };
 pub use petition::{
-    ANSWER_WITHIN, ASK_WITHIN, Overdue, PUBLISH_WITHIN, PetitionAction, PetitionDeadlines,
-    PetitionError, PetitionEvent, PetitionKind, PetitionProgress, PetitionStage, REFUSE_WITHIN,
-    REOPEN_WINDOW,
+    ANSWER_WITHIN, ASK_WITHIN, MAX_PETITION_TEXT, MAX_PETITION_TITLE, Overdue, PUBLISH_WITHIN,
+    PetitionAction, PetitionDeadlines, PetitionError, PetitionEvent, PetitionKind,
+    PetitionProgress, PetitionStage, PetitionTopic, REFUSE_WITHIN, REOPEN_WINDOW,
 };
 pub use procedure::{
     CatalogueImport, Channel, ChannelOption, Component, Currency, Fee, FeeKind, Fees, FormTemplate,

@@ -380,6 +380,15 @@ impl Official {
         self.active && &self.agency == agency && self.roles.iter().any(|r| r.handles_dossiers())
     }
 
+    /// Reads, refuses, asks about, answers and publishes `agency`'s
+    /// feedback and petitions (PAKN): the one-stop desk, which receives
+    /// citizens' letters as it receives dossiers, and the agency's leaders,
+    /// who answer for the agency. Departments are asked through them, not
+    /// handed the petition, so a specialist or department head does not.
+    pub fn handles_petitions_of(&self, agency: &AgencyCode) -> bool {
+        &self.agency == agency && (self.has(Role::Desk) || self.has(Role::AgencyLeader))
+    }
+
     /// Sees the agency's register and supervision figures.
     pub fn supervises(&self, agency: &AgencyCode) -> bool {
         self.active && &self.agency == agency && self.roles.iter().any(|r| r.supervises())
@@ -498,6 +507,32 @@ mod tests {
             true,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn the_desk_and_leaders_handle_petitions_of_their_own_agency_only() {
+        let other = AgencyCode::parse("000.00.01.H01").unwrap();
+        for (who, handles) in [
+            (official("d", None, &[Role::Desk]), true),
+            (official("l", None, &[Role::AgencyLeader]), true),
+            (official("s", Some("phong-a"), &[Role::Specialist]), false),
+            (
+                official("h", Some("phong-a"), &[Role::DepartmentHead]),
+                false,
+            ),
+            (official("a", None, &[Role::AgencyAdmin]), false),
+        ] {
+            assert_eq!(
+                who.handles_petitions_of(&agency()),
+                handles,
+                "{}",
+                who.subject
+            );
+            assert!(!who.handles_petitions_of(&other), "{}", who.subject);
+        }
+        let mut retired = official("r", None, &[Role::Desk]);
+        retired.active = false;
+        assert!(!retired.handles_petitions_of(&agency()));
     }
 
     #[test]

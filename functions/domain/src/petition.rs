@@ -13,6 +13,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingCalendar;
+use crate::codes::{DossierCode, ProcedureCode};
 use crate::deadline::{DeadlineClock, DeadlineError, ResolutionTime, TimeUnit};
 
 /// Phản ánh (something went wrong) or kiến nghị (something should change).
@@ -31,6 +32,32 @@ impl PetitionKind {
         }
     }
 }
+
+/// What a petition is about: a procedure, one dossier, or the agency
+/// itself (its staff, its premises, how it works).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PetitionTopic {
+    Procedure { code: ProcedureCode },
+    Dossier { code: DossierCode },
+    Agency,
+}
+
+impl PetitionTopic {
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            PetitionTopic::Procedure { .. } => "Thủ tục hành chính",
+            PetitionTopic::Dossier { .. } => "Hồ sơ",
+            PetitionTopic::Agency => "Cơ quan, đơn vị",
+        }
+    }
+}
+
+/// Longest title, and longest text (the content, a reason, a question,
+/// an answer), in characters: enough for a letter, not for a file's worth
+/// of text, which belongs in an attachment.
+pub const MAX_PETITION_TITLE: usize = 200;
+pub const MAX_PETITION_TEXT: usize = 5000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -124,6 +151,8 @@ pub enum PetitionError {
     TooLateToReopen,
     #[error("{0:?} needs a text (the reason, the question or the answer)")]
     TextNeeded(PetitionAction),
+    #[error("a text is at most {MAX_PETITION_TEXT} characters")]
+    TextTooLong,
     #[error("an event at {at} comes before the last one ({last})")]
     OutOfOrder {
         at: NaiveDateTime,
@@ -255,6 +284,12 @@ impl PetitionProgress {
         let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
         if matches!(action, A::Refuse | A::RequestInfo | A::Answer | A::Reopen) && note.is_none() {
             return Err(PetitionError::TextNeeded(action));
+        }
+        if note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_PETITION_TEXT)
+        {
+            return Err(PetitionError::TextTooLong);
         }
         let deadlines = self.deadlines(calendar, at)?;
         let to = match (self.stage, action) {
@@ -452,6 +487,35 @@ mod tests {
             .unwrap();
         assert_eq!(p.handled_on_time(&c).unwrap(), Some(false));
         assert!(p.overdue(&c, at(6, 25, 9)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn texts_are_capped() {
+        let c = calendar();
+        let mut p = PetitionProgress::open(at(6, 1, 9), false);
+        let long = "a".repeat(MAX_PETITION_TEXT + 1);
+        assert_eq!(
+            p.act(&c, PetitionAction::Answer, at(6, 2, 9), Some(long)),
+            Err(PetitionError::TextTooLong)
+        );
+        let longest = "ả".repeat(MAX_PETITION_TEXT);
+        p.act(&c, PetitionAction::Answer, at(6, 2, 9), Some(longest))
+            .unwrap();
+    }
+
+    #[test]
+    fn topics_are_tagged_by_kind() {
+        let topic = PetitionTopic::Procedure {
+            code: ProcedureCode::parse("1.001193").unwrap(),
+        };
+        let json = serde_json::to_value(&topic).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "procedure", "code": "1.001193"})
+        );
+        let agency: PetitionTopic = serde_json::from_str(r#"{"kind":"agency"}"#).unwrap();
+        assert_eq!(agency, PetitionTopic::Agency);
+        assert!(serde_json::from_str::<PetitionTopic>(r#"{"kind":"dossier","code":"x"}"#).is_err());
     }
 
     #[test]
