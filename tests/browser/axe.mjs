@@ -12,7 +12,8 @@ const [root, port] = process.argv.slice(2);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const { server, url } = await serve(root, Number(port));
 const pages = ['/thu-tuc/1-001193/', '/thu-tuc/2-002235/', '/', '/thu-tuc/', '/linh-vuc/', '/linh-vuc/ho-tich/',
-  '/huong-dan/nop-ho-so-truc-tuyen/', '/nop-ho-so/?thu-tuc=1.001193', '/tra-cuu/', '/ho-so-cua-toi/', '/404.html'];
+  '/huong-dan/nop-ho-so-truc-tuyen/', '/nop-ho-so/?thu-tuc=1.001193', '/tra-cuu/', '/ho-so-cua-toi/', '/404.html',
+  '/tim-kiem/?q=dang+ky+khai+sinh'];
 const browser = await launch();
 let failed = 0;
 try {
@@ -23,6 +24,12 @@ try {
       console.error(`${path}: HTTP ${response.status()}`);
       failed++;
       continue;
+    }
+    if (path.startsWith('/tim-kiem/')) {
+      // With its results and the filters open (their values counted over the results).
+      await page.waitForSelector('#ket-qua li');
+      await page.click('#tim-kiem summary');
+      await page.waitForFunction(() => document.querySelector('#loc-linh-vuc').options[1]?.text.endsWith(')'));
     }
     const styled = await page.evaluate(() => getComputedStyle(document.body).fontFamily.includes('system-ui'));
     if (!styled) {
