@@ -72,7 +72,7 @@ async function once(conditions) {
 
 try {
   const docs = (await (await fetch(url + '/tim-kiem/chi-muc/manifest.json')).json()).docs;
-  console.log(`first query "${QUERY}" on the fallback index of ${docs} procedures, ${runs} fresh profiles per network:`);
+  console.log(`first query "${QUERY}" on the fallback index of ${docs} procedures, ${runs} run(s) per network, each in a fresh profile:`);
   for (const [name, conditions] of Object.entries(PROFILES)) {
     const results = [];
     for (let i = 0; i < Number(runs); i++) results.push(await once(conditions));
