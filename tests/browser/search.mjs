@@ -113,6 +113,7 @@ try {
     assert.deepEqual(asked.at(-1), {
       path: '/indexes/thu-tuc/search', auth: 'Bearer khoa-tim-kiem', q: 'đăng ký khai sinh ddawng kys', limit: 20,
       filter: ['levels = "Cấp xã"'], facets: ['fields', 'agencies', 'levels', 'audiences', 'online'], matchingStrategy: 'last',
+      locales: ['vie'],
     });
     behaviour = 'retry';
     await live.fill('#q', 'dnag ky khai sinh');

@@ -124,7 +124,16 @@ fn results(index: &FallbackIndex, q: &SearchQuery, query: &str) -> String {
             .iter()
             .all(|f| f.chosen.is_empty() || (f.values)(d).contains(&f.chosen))
     };
-    let hits = index.search(query, usize::MAX, keep);
+    // Every document some word or typo reaches is a match; when some have
+    // every word, only those are shown, as the site's own search does.
+    let all = index.search(query, usize::MAX, keep);
+    let words = index.analyse(query).0.len() as u8;
+    let complete = all.iter().filter(|h| h.matched >= words).count();
+    let hits: Vec<_> = if complete > 0 {
+        all.into_iter().filter(|h| h.matched >= words).collect()
+    } else {
+        all
+    };
     let pages = hits.len().div_ceil(PAGE).max(1);
     let page = q.trang.unwrap_or(1).clamp(1, pages);
     let mut out = format!("<h1>Kết quả tìm kiếm</h1>{}", form(q, Some(index), query));
@@ -136,11 +145,22 @@ fn results(index: &FallbackIndex, q: &SearchQuery, query: &str) -> String {
         );
         return out;
     }
+    let found = if complete > 0 {
+        format!(
+            "Tìm thấy <strong>{}</strong> thủ tục có đủ các từ <strong>{}</strong>.",
+            hits.len(),
+            escape(query)
+        )
+    } else {
+        format!(
+            "Không có thủ tục nào có đủ các từ <strong>{}</strong>; các thủ tục gần nhất (<strong>{}</strong>):",
+            escape(query),
+            hits.len()
+        )
+    };
     let _ = write!(
         out,
-        "<p role=\"status\">Tìm thấy <strong>{}</strong> thủ tục cho <strong>{}</strong>.</p><ol class=\"results\" start=\"{}\">",
-        hits.len(),
-        escape(query),
+        "<p role=\"status\">{found}</p><ol class=\"results\" start=\"{}\">",
         (page - 1) * PAGE + 1
     );
     for hit in hits.iter().skip((page - 1) * PAGE).take(PAGE) {

@@ -438,7 +438,9 @@ async function meiliSearch(config, query, filters, limit) {
     if (config.key) headers.Authorization = 'Bearer ' + config.key;
     const response = await fetch(`${config.url.replace(/\/+$/, '')}/indexes/${encodeURIComponent(config.index)}/search`, {
       method: 'POST', headers, signal,
-      body: JSON.stringify({ q: browserQuery(query), limit, filter, facets: FACETS.map((f) => f.attribute), matchingStrategy }),
+      // `locales`: a short query without marks is Vietnamese too; left to
+      // detection, Meilisearch may read it as another language.
+      body: JSON.stringify({ q: browserQuery(query), limit, filter, facets: FACETS.map((f) => f.attribute), matchingStrategy, locales: ['vie'] }),
     });
     if (!response.ok) throw new Error(`Meilisearch: HTTP ${response.status}`);
     return response.json();

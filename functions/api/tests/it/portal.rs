@@ -173,7 +173,7 @@ async fn search_without_javascript_finds_the_procedure_and_keeps_the_form() {
     let (_, all) = page(&[("q", "đăng ký")]).await;
     let (_, filtered) = page(&[("q", "đăng ký"), ("linh-vuc", "Hộ tịch")]).await;
     let count = |html: &str| {
-        let at = html.find("Tìm thấy <strong>").unwrap() + "Tìm thấy <strong>".len();
+        let at = html.find("Tìm thấy <strong>").expect(html) + "Tìm thấy <strong>".len();
         html[at..]
             .split('<')
             .next()
