@@ -168,6 +168,15 @@ async fn search_without_javascript_finds_the_procedure_and_keeps_the_form() {
         html.contains("value=\"dang ky khai sinh\""),
         "the query stays in the box"
     );
+    // Only the procedures with every word are counted and listed.
+    assert!(
+        html.contains("thủ tục có đủ các từ <strong>dang ky khai sinh</strong>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("/thu-tuc/1-000894/"),
+        "no marriage registration for a birth"
+    );
 
     // A facet keeps only its procedures.
     let (_, all) = page(&[("q", "đăng ký")]).await;
