@@ -819,7 +819,7 @@ impl Store {
     }
 }
 
-fn cancellation_reasons(error: Option<&TransactWriteItemsError>) -> Vec<String> {
+pub(crate) fn cancellation_reasons(error: Option<&TransactWriteItemsError>) -> Vec<String> {
     match error {
         Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
             .cancellation_reasons()

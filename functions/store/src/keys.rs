@@ -1,7 +1,9 @@
 //! Key spellings, in one place.
 
 use chrono::NaiveDateTime;
-use domain::{AgencyCode, DossierCode, ProcedureCode, Queue};
+use domain::{AgencyCode, DossierCode, PetitionCode, ProcedureCode, Queue};
+
+use crate::petitions::PetitionQueue;
 use sha2::{Digest, Sha256};
 
 pub const META: &str = "META";
@@ -112,4 +114,31 @@ pub fn queue_sort(due: Option<NaiveDateTime>, code: &DossierCode) -> String {
 
 pub fn procedure(code: &ProcedureCode) -> String {
     format!("PROCEDURE#{code}")
+}
+
+pub fn petition(code: &PetitionCode) -> String {
+    format!("PETITION#{code}")
+}
+
+/// An agency's petition queues (GSI2), apart from its dossier queues.
+pub fn petition_queue(agency: &AgencyCode, queue: PetitionQueue) -> String {
+    match queue {
+        PetitionQueue::Open => format!("QUEUE#{agency}#PAKN"),
+        PetitionQueue::Waiting => format!("QUEUE#{agency}#PAKN#WAITING"),
+        PetitionQueue::Publish => format!("QUEUE#{agency}#PAKN#PUBLISH"),
+    }
+}
+
+/// The petitions an agency received in the month of `day` (GSI3).
+pub fn petition_register(agency: &AgencyCode, day: chrono::NaiveDate) -> String {
+    format!("PAKN#{agency}#{}", day.format("%Y-%m"))
+}
+
+pub fn petition_sort(at: NaiveDateTime, code: &PetitionCode) -> String {
+    format!("{}#{code}", stamp(at))
+}
+
+/// Petition keys live beside dossier keys of the same scope without meeting them.
+pub fn petition_idempotency(scope: &str, key: &str) -> String {
+    idempotency(scope, &format!("PAKN#{key}"))
 }

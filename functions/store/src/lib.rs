@@ -10,10 +10,12 @@
 //! | its events | `DOSSIER#<code>` | `EVENT#<seq:06>` | the history, one item per event |
 //! | sync hold | `DOSSIER#<code>` | `SYNC#HELD` | its DVCQG entries wait behind a dead letter |
 //! | rating | `DOSSIER#<code>` | `RATING` | the applicant's rating; GSI3 `RATINGS#<agency>#<YYYY-MM>` / `<given_at>#<code>` |
+//! | petition (PAKN) | `PETITION#<code>` | `META` | stage, deadlines, contact, files, version; GSI2 its queue, GSI3 `PAKN#<agency>#<YYYY-MM>` / `<received_at>#<code>` |
+//! | its steps | `PETITION#<code>` | `EVENT#<seq:06>` | the history, one item per move, with the official who made it |
 //! | day sequence | `COUNTER#<agency>#<YYMMDD>` | `META` | `seq`, the last dossier number issued |
 //! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change; `…#repair` resends a dossier whole |
 //! | dead letters | `OUTBOX#DVCQG#DEAD` | as in the outbox | entries that could not be delivered |
-//! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`) |
+//! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`); a petition's key is `PAKN#<key>`, its owner the account or `phone:<number>` |
 //! | procedure | `PROCEDURE#<code>` | `META` | the catalogue record as JSON |
 //! | audit record | `AUDIT#<agency>#<YYYY-MM>` | `<time>#<uuid v7>` | written with the change |
 //! | agency, departments, routes, officials | see `directory.rs` | | |
@@ -23,9 +25,13 @@
 //! GSI2 (`GSI2PK` = `QUEUE#<agency>#<holder>`, `GSI2SK` = `<due>#<code>`): work queues,
 //! holder = `DESK`, `APPLICANT`, `DEPT#<id>`, `APPROVAL#<id>` or `USER#<subject hash>`;
 //! sparse: a finished dossier has no GSI2 keys, so it leaves every queue.
+//! Petitions: `QUEUE#<agency>#PAKN` / `<answer_by>#<code>` while the agency owes the answer,
+//! `…#PAKN#WAITING` / `<asked_at>#<code>` while the sender owes information, `…#PAKN#PUBLISH` /
+//! `<publish_by>#<code>` while a consented answer is not yet published; none once refused or done.
 //! GSI3 (`GSI3PK` = `REGISTER#<agency>#<YYYY-MM>`, `GSI3SK` = `<received_at>#<code>`): the
 //! register (Mẫu 06) and the supervision figures, by month of receipt; also
-//! `RATINGS#<agency>#<YYYY-MM>`, the month's ratings.
+//! `RATINGS#<agency>#<YYYY-MM>`, the month's ratings, and `PAKN#<agency>#<YYYY-MM>`, the
+//! petitions received in the month.
 
 mod attachments;
 mod audit;
@@ -36,6 +42,7 @@ mod error;
 mod keys;
 mod metrics;
 mod outbox;
+mod petitions;
 mod procedures;
 mod queues;
 mod ratings;
@@ -54,6 +61,10 @@ pub use dossiers::{
 pub use error::StoreError;
 pub use metrics::RequestCounter;
 pub use outbox::{OutboxEntry, OutboxKind};
+pub use petitions::{
+    NewPetition, PetitionContact, PetitionPage, PetitionQueue, PetitionRecord, PetitionStep,
+    PetitionSubmitted,
+};
 pub use queues::{QueueFilter, QueuePage};
 pub use ratings::{RatingWrite, StoredRating};
 pub use schema::{create_bucket, create_table};

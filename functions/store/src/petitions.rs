@@ -1,0 +1,665 @@
+//! Feedback and petitions (phản ánh, kiến nghị — PAKN): submission in one
+//! transaction under a random code that the condition keeps unique,
+//! loading with one query, the agency's queues (GSI2) and the month's
+//! register (GSI3) for statistics, and later moves under optimistic
+//! concurrency with the official's audit record in the same transaction.
+//! The rules (what may happen when, the deadlines) are `domain::petition`'s;
+//! the record only keeps what they gave, so lists need no replay.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use chrono::{NaiveDate, NaiveDateTime};
+use domain::{
+    AgencyCode, Email, PetitionCode, PetitionEvent, PetitionKind, PetitionProgress, PetitionStage,
+    PetitionTopic, PhoneNumber, WorkingCalendar,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::attachments::StoredFile;
+use crate::audit::{AuditEntry, AuditItem};
+use crate::dossiers::{
+    Item, cancellation_reasons, decode_index_cursor, encode_cursor, put, secret_hash, to_item,
+};
+use crate::error::StoreError;
+use crate::{Store, keys};
+
+/// Who sent it and how to reach them; the agency answers to this person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PetitionContact {
+    pub name: String,
+    pub phone: PhoneNumber,
+    #[serde(default)]
+    pub email: Option<Email>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// Everything kept on the petition item, so that queues and the month's
+/// register never need one call per row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PetitionRecord {
+    pub code: PetitionCode,
+    pub agency: AgencyCode,
+    pub kind: PetitionKind,
+    pub about: PetitionTopic,
+    /// The procedure's name as the catalogue had it, when it is about one.
+    #[serde(default)]
+    pub procedure_name: Option<String>,
+    pub title: String,
+    pub content: String,
+    pub contact: PetitionContact,
+    /// The identity-provider subject of the account it was sent from, if
+    /// the sender was signed in.
+    #[serde(default)]
+    pub owner: Option<String>,
+    pub files: Vec<StoredFile>,
+    /// The sender's answer to "may the answer be published on the site?".
+    pub publish_consent: bool,
+    /// SHA-256 (hex) of the tracking secret given to the sender.
+    pub tracking_secret_sha256: String,
+    pub received_at: NaiveDateTime,
+    pub stage: PetitionStage,
+    /// When the current round's answer is due, as it stood at the last move
+    /// (the clock stands still while the sender's information is awaited).
+    pub answer_by: NaiveDateTime,
+    /// Set while a consented answer exists.
+    #[serde(default)]
+    pub publish_by: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub published: bool,
+    /// 1, plus one per reopening.
+    pub rounds: u32,
+    /// Whether the current round was refused or answered in time (QĐ 766);
+    /// `None` while it is open.
+    #[serde(default)]
+    pub on_time: Option<bool>,
+    /// The agency's classification, once an official gave one.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// When the last move was made.
+    pub last_moved_at: NaiveDateTime,
+    /// Bumped by every move; a move names the version it was based on.
+    pub version: u64,
+}
+
+/// The agency's lists of petitions, each one partition of GSI2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PetitionQueue {
+    /// To refuse, ask about or answer; by the answer's due time.
+    Open,
+    /// Waiting for the sender's information; by when it was asked for.
+    Waiting,
+    /// Answered with the sender's consent, not yet on the site; by the
+    /// publication's due time.
+    Publish,
+}
+
+impl PetitionRecord {
+    /// The list the petition is in now and its place there; `None` once
+    /// refused, or answered with nothing left to publish.
+    pub fn queue(&self) -> Option<(PetitionQueue, NaiveDateTime)> {
+        match self.stage {
+            PetitionStage::Received => Some((PetitionQueue::Open, self.answer_by)),
+            PetitionStage::InfoRequested => Some((PetitionQueue::Waiting, self.last_moved_at)),
+            PetitionStage::Answered => self
+                .publish_by
+                .filter(|_| !self.published)
+                .map(|by| (PetitionQueue::Publish, by)),
+            PetitionStage::Refused => None,
+        }
+    }
+
+    /// Brings the record in line with `progress` after a move made at
+    /// `now`: stage, deadlines, publication, timeliness, the next version.
+    pub fn follow(
+        &mut self,
+        progress: &PetitionProgress,
+        calendar: &WorkingCalendar,
+        now: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let deadlines = progress
+            .deadlines(calendar, now)
+            .map_err(StoreError::corrupt)?;
+        self.stage = progress.stage();
+        self.answer_by = deadlines.answer_by;
+        self.publish_by = deadlines.publish_by;
+        self.published = progress.is_published();
+        self.rounds = progress.rounds();
+        self.on_time = progress
+            .handled_on_time(calendar)
+            .map_err(StoreError::corrupt)?;
+        self.last_moved_at = progress.events().last().map_or(now, |e| e.at);
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Whether `secret` is this petition's tracking secret.
+    pub fn holds_secret(&self, secret: &str) -> bool {
+        let given = secret_hash(secret);
+        // Constant-time comparison of the two hex digests.
+        given.len() == self.tracking_secret_sha256.len()
+            && given
+                .bytes()
+                .zip(self.tracking_secret_sha256.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
+/// One step of a petition's history, with the official who made it (none
+/// for the sender's own steps and for the receipt).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PetitionStep {
+    pub event: PetitionEvent,
+    #[serde(default)]
+    pub official: Option<String>,
+    #[serde(default)]
+    pub official_name: Option<String>,
+}
+
+/// A petition about to be sent; the store gives it its code.
+#[derive(Debug, Clone)]
+pub struct NewPetition {
+    pub agency: AgencyCode,
+    pub kind: PetitionKind,
+    pub about: PetitionTopic,
+    pub procedure_name: Option<String>,
+    pub title: String,
+    pub content: String,
+    pub contact: PetitionContact,
+    pub owner: Option<String>,
+    pub files: Vec<StoredFile>,
+    pub publish_consent: bool,
+    /// Only its hash is kept on the petition; the secret itself only for
+    /// the idempotency window, so that a repeat can hand it out again.
+    pub tracking_secret: String,
+    /// The receipt (seq 1); its time is the receipt time.
+    pub opening: PetitionEvent,
+    /// The first round's answer deadline.
+    pub answer_by: NaiveDateTime,
+}
+
+impl NewPetition {
+    fn record(&self, code: PetitionCode) -> PetitionRecord {
+        PetitionRecord {
+            code,
+            agency: self.agency.clone(),
+            kind: self.kind,
+            about: self.about.clone(),
+            procedure_name: self.procedure_name.clone(),
+            title: self.title.clone(),
+            content: self.content.clone(),
+            contact: self.contact.clone(),
+            owner: self.owner.clone(),
+            files: self.files.clone(),
+            publish_consent: self.publish_consent,
+            tracking_secret_sha256: secret_hash(&self.tracking_secret),
+            received_at: self.opening.at,
+            stage: self.opening.to,
+            answer_by: self.answer_by,
+            publish_by: None,
+            published: false,
+            rounds: 1,
+            on_time: None,
+            category: None,
+            last_moved_at: self.opening.at,
+            version: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PetitionSubmitted {
+    pub record: PetitionRecord,
+    pub tracking_secret: String,
+    /// True when the same request had already been sent.
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PetitionPage {
+    pub items: Vec<PetitionRecord>,
+    pub next: Option<String>,
+    /// Items DynamoDB read for this page (its `ScannedCount`).
+    pub read: u32,
+}
+
+/// The petition item; GSI2 keys only while it is in a queue (sparse).
+#[derive(Serialize, Deserialize)]
+#[allow(non_snake_case)]
+struct PetitionItem {
+    PK: String,
+    SK: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    GSI2PK: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    GSI2SK: Option<String>,
+    GSI3PK: String,
+    GSI3SK: String,
+    version: u64,
+    record: PetitionRecord,
+}
+
+impl From<&PetitionRecord> for PetitionItem {
+    fn from(r: &PetitionRecord) -> Self {
+        let queue = r.queue();
+        PetitionItem {
+            PK: keys::petition(&r.code),
+            SK: keys::META.into(),
+            GSI2PK: queue.map(|(q, _)| keys::petition_queue(&r.agency, q)),
+            GSI2SK: queue.map(|(_, at)| keys::petition_sort(at, &r.code)),
+            GSI3PK: keys::petition_register(&r.agency, r.received_at.date()),
+            GSI3SK: keys::petition_sort(r.received_at, &r.code),
+            version: r.version,
+            record: r.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[allow(non_snake_case)]
+struct StepItem {
+    PK: String,
+    SK: String,
+    step: PetitionStep,
+}
+
+#[derive(Serialize, Deserialize)]
+#[allow(non_snake_case)]
+struct IdempotencyItem {
+    PK: String,
+    SK: String,
+    request_sha256: String,
+    code: PetitionCode,
+    tracking_secret: String,
+    expires_at: u64,
+}
+
+/// How long a repeated submission returns the first one's petition.
+const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 3600);
+/// Codes drawn before giving up: 31⁶ codes a day make even a second draw rare.
+const CODE_ATTEMPTS: u32 = 8;
+
+fn records(items: Vec<Item>) -> Result<Vec<PetitionRecord>, StoreError> {
+    items
+        .into_iter()
+        .map(|item| serde_dynamo::from_item::<_, PetitionItem>(item).map(|i| i.record))
+        .collect::<Result<_, _>>()
+        .map_err(StoreError::corrupt)
+}
+
+impl Store {
+    fn step_item(&self, code: &PetitionCode, step: &PetitionStep) -> TransactWriteItem {
+        put(
+            &self.settings.table,
+            to_item(&StepItem {
+                PK: keys::petition(code),
+                SK: keys::event(step.event.seq),
+                step: step.clone(),
+            }),
+            "attribute_not_exists(PK)",
+        )
+    }
+
+    /// Sends a petition: draws a code and writes the petition, its receipt
+    /// and the idempotency record in one transaction whose conditions keep
+    /// the code unique (a code already taken is drawn again). With an
+    /// idempotency key — scoped to `scope`, the sender's account or contact
+    /// — and the SHA-256 of the request, a repeat returns the first petition.
+    pub async fn submit_petition(
+        &self,
+        new: NewPetition,
+        idempotency: Option<(&str, &str, &str)>,
+    ) -> Result<PetitionSubmitted, StoreError> {
+        let day = new.opening.at.date();
+        for attempt in 0..CODE_ATTEMPTS {
+            if let Some((scope, key, request_sha256)) = idempotency
+                && let Some(done) = self.replay_petition(scope, key, request_sha256).await?
+            {
+                return Ok(done);
+            }
+            let code =
+                PetitionCode::issue(day, rand::random::<u64>()).map_err(StoreError::corrupt)?;
+            let record = new.record(code.clone());
+            let mut items = vec![
+                put(
+                    &self.settings.table,
+                    to_item(&PetitionItem::from(&record)),
+                    "attribute_not_exists(PK)",
+                ),
+                self.step_item(
+                    &code,
+                    &PetitionStep {
+                        event: new.opening.clone(),
+                        official: None,
+                        official_name: None,
+                    },
+                ),
+            ];
+            if let Some((scope, key, request_sha256)) = idempotency {
+                let expires_at = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .saturating_add(IDEMPOTENCY_WINDOW)
+                    .as_secs();
+                items.push(put(
+                    &self.settings.table,
+                    to_item(&IdempotencyItem {
+                        PK: keys::petition_idempotency(scope, key),
+                        SK: keys::META.into(),
+                        request_sha256: request_sha256.to_owned(),
+                        code: code.clone(),
+                        tracking_secret: new.tracking_secret.clone(),
+                        expires_at,
+                    }),
+                    "attribute_not_exists(PK)",
+                ));
+            }
+            let result = self
+                .ddb
+                .transact_write_items()
+                .set_transact_items(Some(items))
+                .send()
+                .await;
+            let e = match result {
+                Ok(_) => {
+                    return Ok(PetitionSubmitted {
+                        record,
+                        tracking_secret: new.tracking_secret,
+                        replayed: false,
+                    });
+                }
+                Err(e) => e,
+            };
+            let reasons = cancellation_reasons(e.as_service_error());
+            let retry = reasons
+                .iter()
+                .any(|r| r == "ConditionalCheckFailed" || r == "TransactionConflict");
+            if !retry {
+                return Err(StoreError::sdk(e));
+            }
+            // The code was taken, or the same request is being written by
+            // another process: the next round replays or draws again.
+            tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt + 1))).await;
+        }
+        Err(StoreError::Contention("petition codes".into()))
+    }
+
+    async fn replay_petition(
+        &self,
+        scope: &str,
+        key: &str,
+        request_sha256: &str,
+    ) -> Result<Option<PetitionSubmitted>, StoreError> {
+        let item = self
+            .ddb
+            .get_item()
+            .table_name(&self.settings.table)
+            .key(
+                "PK",
+                AttributeValue::S(keys::petition_idempotency(scope, key)),
+            )
+            .key("SK", AttributeValue::S(keys::META.into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::sdk)?
+            .item;
+        let Some(item) = item else { return Ok(None) };
+        let done: IdempotencyItem = serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
+        if done.request_sha256 != request_sha256 {
+            return Err(StoreError::IdempotencyMismatch);
+        }
+        let (record, _) = self.load_petition(&done.code).await?;
+        Ok(Some(PetitionSubmitted {
+            record,
+            tracking_secret: done.tracking_secret,
+            replayed: true,
+        }))
+    }
+
+    /// The petition and its whole history, in one `Query`.
+    pub async fn load_petition(
+        &self,
+        code: &PetitionCode,
+    ) -> Result<(PetitionRecord, Vec<PetitionStep>), StoreError> {
+        let mut record = None;
+        let mut steps = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .ddb
+                .query()
+                .table_name(&self.settings.table)
+                .key_condition_expression("PK = :pk")
+                .expression_attribute_values(":pk", AttributeValue::S(keys::petition(code)))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::sdk)?;
+            for item in out.items.unwrap_or_default() {
+                let sk = item.get("SK").and_then(|v| v.as_s().ok());
+                if sk.map(String::as_str) == Some(keys::META) {
+                    let item: PetitionItem =
+                        serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
+                    record = Some(item.record);
+                } else if sk.is_some_and(|sk| sk.starts_with("EVENT#")) {
+                    let item: StepItem =
+                        serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
+                    steps.push(item.step);
+                }
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        Ok((record.ok_or(StoreError::NotFound)?, steps))
+    }
+
+    /// Writes a move: the petition as it is now (its version one more than
+    /// the version it was read at), the step that made it and, for an
+    /// official's move, its audit record — one transaction. Fails with
+    /// `Conflict` if someone moved the petition meanwhile.
+    pub async fn record_petition_change(
+        &self,
+        record: &PetitionRecord,
+        step: &PetitionStep,
+        audit: Option<&AuditEntry>,
+    ) -> Result<(), StoreError> {
+        let based_on = record
+            .version
+            .checked_sub(1)
+            .ok_or_else(|| StoreError::corrupt("version 0"))?;
+        let meta = Put::builder()
+            .table_name(&self.settings.table)
+            .set_item(Some(to_item(&PetitionItem::from(record))))
+            .condition_expression("version = :based_on")
+            .expression_attribute_values(":based_on", AttributeValue::N(based_on.to_string()))
+            .build()
+            .expect("table and item are set");
+        let mut items = vec![
+            TransactWriteItem::builder().put(meta).build(),
+            self.step_item(&record.code, step),
+        ];
+        if let Some(audit) = audit {
+            items.push(put(
+                &self.settings.table,
+                to_item(&AuditItem::from(audit)),
+                "attribute_not_exists(PK)",
+            ));
+        }
+        let result = self
+            .ddb
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let reasons = cancellation_reasons(e.as_service_error());
+                let lost = reasons
+                    .iter()
+                    .any(|r| r == "ConditionalCheckFailed" || r == "TransactionConflict");
+                if lost {
+                    let (current, _) = self.load_petition(&record.code).await?;
+                    Err(StoreError::Conflict {
+                        current: current.version,
+                    })
+                } else {
+                    Err(StoreError::sdk(e))
+                }
+            }
+        }
+    }
+
+    /// One page of an agency's petition queue, soonest first (one `Query`);
+    /// with `due_before`, only those due before it (a key range, not a filter).
+    pub async fn petition_queue(
+        &self,
+        agency: &AgencyCode,
+        queue: PetitionQueue,
+        due_before: Option<NaiveDateTime>,
+        limit: u16,
+        cursor: Option<&str>,
+    ) -> Result<PetitionPage, StoreError> {
+        let partition = keys::petition_queue(agency, queue);
+        let start = cursor
+            .map(|c| decode_index_cursor(c, "GSI2", &partition))
+            .transpose()?;
+        let mut request = self
+            .ddb
+            .query()
+            .table_name(&self.settings.table)
+            .index_name("GSI2")
+            .expression_attribute_values(":q", AttributeValue::S(partition))
+            .limit(i32::from(limit.clamp(1, 100)))
+            .set_exclusive_start_key(start);
+        request = match due_before {
+            Some(due) => request
+                .key_condition_expression("GSI2PK = :q AND GSI2SK < :due")
+                .expression_attribute_values(":due", AttributeValue::S(keys::stamp(due))),
+            None => request.key_condition_expression("GSI2PK = :q"),
+        };
+        let out = request.send().await.map_err(StoreError::sdk)?;
+        Ok(PetitionPage {
+            items: records(out.items.unwrap_or_default())?,
+            next: out.last_evaluated_key.map(|k| encode_cursor(&k)),
+            read: u32::try_from(out.scanned_count).unwrap_or(0),
+        })
+    }
+
+    /// The petitions `agency` received in the month of `day`, in order of
+    /// receipt: one `Query` per 1 MB page.
+    pub async fn petitions_of_month(
+        &self,
+        agency: &AgencyCode,
+        day: NaiveDate,
+    ) -> Result<Vec<PetitionRecord>, StoreError> {
+        let mut found = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .ddb
+                .query()
+                .table_name(&self.settings.table)
+                .index_name("GSI3")
+                .key_condition_expression("GSI3PK = :m")
+                .expression_attribute_values(
+                    ":m",
+                    AttributeValue::S(keys::petition_register(agency, day)),
+                )
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::sdk)?;
+            found.extend(records(out.items.unwrap_or_default())?);
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(found);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(d: u32, h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 6, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+    }
+
+    fn record(stage: PetitionStage) -> PetitionRecord {
+        let new = NewPetition {
+            agency: AgencyCode::parse("000.00.01.H29").unwrap(),
+            kind: PetitionKind::Feedback,
+            about: PetitionTopic::Agency,
+            procedure_name: None,
+            title: "Tiêu đề".into(),
+            content: "Nội dung".into(),
+            contact: PetitionContact {
+                name: "Nguyễn Văn An".into(),
+                phone: PhoneNumber::parse("0912345678").unwrap(),
+                email: None,
+                address: None,
+            },
+            owner: None,
+            files: Vec::new(),
+            publish_consent: true,
+            tracking_secret: "bi-mat".into(),
+            opening: PetitionEvent {
+                seq: 1,
+                at: at(1, 9),
+                action: None,
+                to: PetitionStage::Received,
+                note: None,
+            },
+            answer_by: at(22, 9),
+        };
+        let mut r = new.record(PetitionCode::parse("PAKN-260601-7KMQ4X").unwrap());
+        r.stage = stage;
+        r
+    }
+
+    #[test]
+    fn a_petition_is_queued_while_the_agency_or_the_sender_owes_a_move() {
+        let open = record(PetitionStage::Received);
+        assert_eq!(open.queue(), Some((PetitionQueue::Open, at(22, 9))));
+        let item = PetitionItem::from(&open);
+        assert_eq!(item.GSI2PK.as_deref(), Some("QUEUE#000.00.01.H29#PAKN"));
+        assert_eq!(
+            item.GSI2SK.as_deref(),
+            Some("2026-06-22T09:00:00#PAKN-260601-7KMQ4X")
+        );
+        assert_eq!(item.GSI3PK, "PAKN#000.00.01.H29#2026-06");
+
+        let mut waiting = record(PetitionStage::InfoRequested);
+        waiting.last_moved_at = at(2, 9);
+        assert_eq!(waiting.queue(), Some((PetitionQueue::Waiting, at(2, 9))));
+
+        let mut answered = record(PetitionStage::Answered);
+        assert_eq!(answered.queue(), None, "nothing to publish yet");
+        answered.publish_by = Some(at(5, 17));
+        assert_eq!(answered.queue(), Some((PetitionQueue::Publish, at(5, 17))));
+        answered.published = true;
+        assert_eq!(answered.queue(), None);
+        assert!(PetitionItem::from(&answered).GSI2PK.is_none());
+
+        assert_eq!(record(PetitionStage::Refused).queue(), None);
+    }
+
+    #[test]
+    fn only_the_secret_given_opens_it() {
+        let r = record(PetitionStage::Received);
+        assert!(r.holds_secret("bi-mat"));
+        assert!(!r.holds_secret("bi-mat "));
+        assert!(!r.holds_secret(""));
+    }
+}
