@@ -66,6 +66,17 @@ pub enum ApiError {
     AlreadyRated,
     #[error("the dossier is not rated")]
     NotRated,
+    #[error("petition not found")]
+    PetitionNotFound,
+    /// Someone moved the petition first; carries its fresh state.
+    #[error("the petition changed meanwhile")]
+    PetitionStale(Box<serde_json::Value>),
+    #[error("files on a petition need sign-in")]
+    PetitionFilesNeedSignIn,
+    #[error("idempotency key reused with another petition")]
+    PetitionKeyReused,
+    #[error(transparent)]
+    Petition(domain::PetitionError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -86,7 +97,8 @@ pub struct Problem {
     /// The request field at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// With `HO_SO_DA_THAY_DOI` from the back office: the dossier as it is now.
+    /// With `HO_SO_DA_THAY_DOI` from the back office: the dossier as it is now;
+    /// with `PHAN_ANH_DA_THAY_DOI`: the petition as it is now.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub current: Option<serde_json::Value>,
@@ -198,8 +210,110 @@ impl ApiError {
                 None,
             ),
             NotRated => (S::NOT_FOUND, "CHUA_DANH_GIA", "Hồ sơ này chưa được đánh giá.".into(), None),
+            PetitionNotFound => (
+                S::NOT_FOUND,
+                "PHAN_ANH_KHONG_TON_TAI",
+                "Không tìm thấy phản ánh, kiến nghị với mã và mã tra cứu đã nhập.".into(),
+                None,
+            ),
+            PetitionStale(_) => (
+                S::CONFLICT,
+                "PHAN_ANH_DA_THAY_DOI",
+                "Phản ánh, kiến nghị vừa được cập nhật; trạng thái mới nhất được hiển thị, vui lòng xem lại trước khi thao tác.".into(),
+                None,
+            ),
+            PetitionFilesNeedSignIn => (
+                S::UNAUTHORIZED,
+                "CAN_DANG_NHAP_DE_DINH_KEM_TEP",
+                "Vui lòng đăng nhập để đính kèm tệp. Phản ánh, kiến nghị không kèm tệp có thể gửi mà không cần đăng nhập.".into(),
+                Some("files".into()),
+            ),
+            PetitionKeyReused => (
+                S::UNPROCESSABLE_ENTITY,
+                "KHOA_CHONG_TRUNG_DA_DUNG",
+                "Mã chống gửi trùng này đã được dùng cho một phản ánh, kiến nghị khác.".into(),
+                Some("Idempotency-Key".into()),
+            ),
+            Petition(e) => petition_parts(e),
             Internal(_) => (S::INTERNAL_SERVER_ERROR, "LOI_HE_THONG", "Đã có lỗi xảy ra; vui lòng thử lại sau.".into(), None),
         }
+    }
+}
+
+fn petition_parts(e: &domain::PetitionError) -> (StatusCode, &'static str, String, Option<String>) {
+    use StatusCode as S;
+    use domain::PetitionAction as A;
+    use domain::PetitionError::*;
+    match e {
+        NotNow { stage, action } => (
+            S::CONFLICT,
+            "THAO_TAC_KHONG_HOP_LE",
+            format!(
+                "Không thể thực hiện “{}” khi phản ánh, kiến nghị đang ở trạng thái “{}”.",
+                action.label_vi(),
+                stage.label_vi()
+            ),
+            None,
+        ),
+        TooLateToAsk => (
+            S::CONFLICT,
+            "QUA_HAN_DE_NGHI_BO_SUNG",
+            format!(
+                "Chỉ được đề nghị bổ sung thông tin trong {} ngày làm việc kể từ khi tiếp nhận; vui lòng trả lời hoặc từ chối tiếp nhận.",
+                domain::ASK_WITHIN
+            ),
+            None,
+        ),
+        NoConsent => (
+            S::CONFLICT,
+            "KHONG_DONG_Y_CONG_KHAI",
+            "Người gửi không đồng ý công khai câu trả lời.".into(),
+            None,
+        ),
+        AlreadyPublished => (
+            S::CONFLICT,
+            "DA_CONG_KHAI",
+            "Câu trả lời đã được công khai.".into(),
+            None,
+        ),
+        TooLateToReopen => (
+            S::CONFLICT,
+            "QUA_HAN_XEM_XET_LAI",
+            format!(
+                "Chỉ được đề nghị xem xét lại trong {} ngày làm việc kể từ khi có câu trả lời.",
+                domain::REOPEN_WINDOW
+            ),
+            None,
+        ),
+        TextNeeded(action) => {
+            let (field, message) = match action {
+                A::Refuse => ("note", "Vui lòng nêu lý do từ chối tiếp nhận."),
+                A::RequestInfo => ("note", "Vui lòng nêu thông tin cần bổ sung."),
+                A::Reopen => ("reason", "Vui lòng nêu lý do đề nghị xem xét lại."),
+                _ => ("note", "Vui lòng nhập nội dung trả lời."),
+            };
+            (
+                S::UNPROCESSABLE_ENTITY,
+                "DU_LIEU_KHONG_HOP_LE",
+                message.into(),
+                Some(field.into()),
+            )
+        }
+        TextTooLong => (
+            S::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE",
+            format!(
+                "Nội dung không quá {} ký tự.",
+                crate::petitions::thousands(domain::MAX_PETITION_TEXT)
+            ),
+            Some("note".into()),
+        ),
+        OutOfOrder { .. } | Deadline(_) => (
+            S::INTERNAL_SERVER_ERROR,
+            "LOI_HE_THONG",
+            "Đã có lỗi xảy ra; vui lòng thử lại sau.".into(),
+            None,
+        ),
     }
 }
 
@@ -347,10 +461,11 @@ impl IntoResponse for ApiError {
             }
             ApiError::Attachment(e) => Some(e.to_string()),
             ApiError::Refused { detail, .. } => Some(detail.clone()),
+            ApiError::Petition(e) => Some(e.to_string()),
             _ => None,
         };
         let current = match self {
-            ApiError::Stale(state) => Some(*state),
+            ApiError::Stale(state) | ApiError::PetitionStale(state) => Some(*state),
             _ => None,
         };
         let body = Problem {

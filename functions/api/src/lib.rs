@@ -9,6 +9,7 @@ mod citizen;
 pub mod dev_issuer;
 mod error;
 mod openapi;
+mod petitions;
 mod portal;
 mod rating;
 mod search_page;
@@ -35,12 +36,16 @@ pub fn backoffice_router() -> Router<AppState> {
     backoffice::routes()
 }
 
-/// What writes: upload tickets, submission, supplements (the `submit` Lambda).
+/// What writes: upload tickets, submission, supplements, and feedback and
+/// petitions with their follow-ups (the `submit` Lambda).
 pub fn submission_router() -> Router<AppState> {
-    citizen::submission_routes()
+    citizen::submission_routes().merge(petitions::submission_routes())
 }
 
-/// What reads: tracking, "my dossiers", downloads, the API description (the `track` Lambda).
+/// What reads: tracking (of dossiers and of petitions), "my dossiers",
+/// downloads, the API description (the `track` Lambda).
 pub fn tracking_router() -> Router<AppState> {
-    citizen::tracking_routes().merge(openapi::router())
+    citizen::tracking_routes()
+        .merge(petitions::tracking_routes())
+        .merge(openapi::router())
 }

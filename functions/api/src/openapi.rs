@@ -10,7 +10,7 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Cổng dịch vụ công — API", description = "Citizen API: submission, tracking, supplements. Every error is application/problem+json."),
+    info(title = "Cổng dịch vụ công — API", description = "Citizen API: submission, tracking, supplements, feedback and petitions; and the back office's handling of feedback and petitions. Every error is application/problem+json."),
     paths(
         crate::citizen::create_upload,
         crate::citizen::submit,
@@ -22,9 +22,18 @@ use crate::state::AppState;
         crate::rating::rating,
         crate::portal::procedure_form,
         crate::portal::sign_in_config,
+        crate::petitions::submit,
+        crate::petitions::track,
+        crate::petitions::provide_info,
+        crate::petitions::reopen,
+        crate::backoffice::petitions::queue,
+        crate::backoffice::petitions::detail,
+        crate::backoffice::petitions::act,
+        crate::backoffice::petitions::download,
     ),
     modifiers(&Bearer),
-    tags((name = "citizen", description = "What a citizen does"))
+    tags((name = "citizen", description = "What a citizen does"),
+        (name = "back-office", description = "What an official does (feedback and petitions so far)"))
 )]
 struct ApiDoc;
 

@@ -1,10 +1,12 @@
 //! The one-stop back office: work queues, dossier actions, counter receipts,
-//! printed forms, the register, supervision and administration. Every route
+//! printed forms, the register, supervision, administration, and feedback
+//! and petitions (PAKN). Every route
 //! takes a [`Staff`] — a signed-in person with an active official account —
 //! and checks the account's roles and agency through `domain::Official`.
 
 mod admin;
 mod dossiers;
+pub(crate) mod petitions;
 mod printing;
 mod supervision;
 mod views;
@@ -36,6 +38,13 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/can-bo/dossiers/{code}/forms/{form}",
             get(printing::form),
+        )
+        .route("/api/can-bo/phan-anh", get(petitions::queue))
+        .route("/api/can-bo/phan-anh/{code}", get(petitions::detail))
+        .route("/api/can-bo/phan-anh/{code}/actions", post(petitions::act))
+        .route(
+            "/api/can-bo/phan-anh/{code}/files/{file_id}",
+            get(petitions::download),
         )
         .route("/api/can-bo/register", get(printing::register))
         .route("/api/can-bo/supervision", get(supervision::dashboard))
