@@ -7,5 +7,6 @@ mod bad_input;
 mod concurrency;
 mod helpers;
 mod journeys;
+mod petitions;
 mod portal;
 mod rating;

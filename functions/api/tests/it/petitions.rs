@@ -1,0 +1,895 @@
+//! Feedback and petitions (PAKN) end to end: sent with or without an
+//! account, followed with the tracking secret, handled by the desk and the
+//! agency's leaders of its own agency, along every deadline path of
+//! `domain::petition` (refused, asked about, answered and published,
+//! reopened, overdue, asked about too late).
+
+use futures::future::join_all;
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+fn at(m: u32, d: u32, h: u32, min: u32) -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2026, m, d)
+        .unwrap()
+        .and_hms_opt(h, min, 0)
+        .unwrap()
+}
+
+fn petition(consent: bool) -> Value {
+    json!({
+        "kind": "feedback",
+        "about": {"kind": "procedure", "code": TEMPORARY_ABSENCE},
+        "title": "Cán bộ hẹn trả kết quả nhiều lần",
+        "content": "Tôi nộp hồ sơ khai báo tạm vắng nhưng đã ba lần được hẹn lại mà không rõ lý do.",
+        "contact": {"full_name": "Trần Thị Bình", "phone": "0987 654 321", "email": "binh.tran@example.vn"},
+        "publish_consent": consent,
+    })
+}
+
+async fn send(app: &TestApp, token: Option<&str>, body: &Value, key: Option<&str>) -> Response {
+    let mut request = app
+        .http
+        .post(format!("{}/api/phan-anh", app.base))
+        .json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    request.send().await.unwrap()
+}
+
+/// Sends a petition without signing in; its code and tracking secret.
+async fn send_anonymous(app: &TestApp, consent: bool) -> (String, String) {
+    let response = send(app, None, &petition(consent), None).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let receipt: Value = response.json().await.unwrap();
+    (
+        receipt["code"].as_str().unwrap().to_owned(),
+        receipt["tracking_secret"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn track(app: &TestApp, code: &str, secret: Option<&str>, token: Option<&str>) -> Response {
+    let mut request = app.http.get(format!("{}/api/phan-anh/{code}", app.base));
+    if let Some(secret) = secret {
+        request = request.header("X-Tracking-Secret", secret);
+    }
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+async fn tracked(app: &TestApp, code: &str, secret: &str) -> Value {
+    let response = track(app, code, Some(secret), None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+/// A move of the sender's (`bo-sung` or `xem-xet-lai`) with the secret.
+async fn sender(app: &TestApp, code: &str, secret: &str, what: &str, body: &Value) -> Response {
+    app.http
+        .post(format!("{}/api/phan-anh/{code}/{what}", app.base))
+        .header("X-Tracking-Secret", secret)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn desk(app: &TestApp, subject: &str, code: &str) -> Value {
+    let response = app
+        .bo_get(&app.staff(subject), &format!("/api/can-bo/phan-anh/{code}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "{subject} reads {code}");
+    response.json().await.unwrap()
+}
+
+/// An official's move at the petition's current version.
+async fn move_as(app: &TestApp, subject: &str, code: &str, fields: Value) -> Response {
+    let version = desk(app, subject, code).await["version"].clone();
+    let mut body = json!({"version": version});
+    body.as_object_mut()
+        .unwrap()
+        .extend(fields.as_object().unwrap().clone());
+    app.bo_send(
+        Method::POST,
+        &app.staff(subject),
+        &format!("/api/can-bo/phan-anh/{code}/actions"),
+        &body,
+    )
+    .await
+}
+
+async fn moved(app: &TestApp, subject: &str, code: &str, fields: Value) -> Value {
+    let response = move_as(app, subject, code, fields.clone()).await;
+    let status = response.status();
+    let value: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{fields} by {subject}: {value}");
+    value
+}
+
+async fn queue(app: &TestApp, subject: &str, which: &str) -> Vec<Value> {
+    let response = app
+        .bo_get(
+            &app.staff(subject),
+            &format!("/api/can-bo/phan-anh?queue={which}"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "queue {which}");
+    let page: Value = response.json().await.unwrap();
+    page["items"].as_array().unwrap().clone()
+}
+
+async fn queue_codes(app: &TestApp, subject: &str, which: &str) -> Vec<String> {
+    queue(app, subject, which)
+        .await
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn agency() -> domain::AgencyCode {
+    domain::AgencyCode::parse(AGENCY).unwrap()
+}
+
+async fn audit_operations(app: &TestApp, code: &str) -> Vec<String> {
+    let page = app
+        .store
+        .audit_page(&agency(), now().date(), 100, None)
+        .await
+        .unwrap();
+    let mut ops: Vec<String> = page
+        .entries
+        .iter()
+        .filter(|e| e.target == code)
+        .map(|e| e.operation.clone())
+        .collect();
+    ops.reverse();
+    ops
+}
+
+#[tokio::test]
+async fn a_petition_refused_within_two_working_days_leaves_the_queue_on_time() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    // Wednesday 03/06 10:00, without an account.
+    let response = send(&app, None, &petition(false), None).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let receipt: Value = response.json().await.unwrap();
+    let code = receipt["code"].as_str().unwrap().to_owned();
+    let secret = receipt["tracking_secret"].as_str().unwrap().to_owned();
+    let parsed = domain::PetitionCode::parse(&code).unwrap();
+    assert_eq!(parsed.day(), now().date());
+    assert_eq!(
+        receipt["deadlines"]["refuse_by"]["at"],
+        "2026-06-05T17:00:00+07:00"
+    );
+    assert_eq!(
+        receipt["deadlines"]["ask_by"]["at"],
+        "2026-06-10T17:00:00+07:00"
+    );
+    assert_eq!(
+        receipt["deadlines"]["answer_by"]["at"],
+        "2026-06-24T17:00:00+07:00"
+    );
+    assert!(
+        receipt["message"]
+            .as_str()
+            .unwrap()
+            .contains("17:00 ngày 24/06/2026")
+    );
+    assert_eq!(
+        queue_codes(&app, "mot-cua-1", "open").await,
+        [code.as_str()]
+    );
+    let view = desk(&app, "mot-cua-1", &code).await;
+    assert_eq!(view["about"]["name"], "Khai báo tạm vắng");
+    assert_eq!(view["contact"]["phone"], "0987654321");
+    assert_eq!(view["contact"]["signed_in"], false);
+    let offered: Vec<&str> = view["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(offered, ["refuse", "request_info", "answer"]);
+
+    // A reason is needed, then Thursday it is refused: within 2 working days.
+    app.set_now(at(6, 4, 15, 0));
+    let bare = move_as(&app, "mot-cua-1", &code, json!({"action": "refuse"})).await;
+    assert_eq!(
+        problem_code(bare).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE".into()
+        )
+    );
+    let refused = moved(
+        &app,
+        "mot-cua-1",
+        &code,
+        json!({"action": "refuse", "note": "Nội dung đã được trả lời tại phản ánh trước.", "category": "Trùng lặp"}),
+    )
+    .await;
+    assert_eq!(refused["status"]["stage"], "refused");
+    assert_eq!(refused["on_time"], true);
+    assert_eq!(refused["category"], "Trùng lặp");
+    assert_eq!(refused["actions"], json!([]));
+    assert!(queue_codes(&app, "mot-cua-1", "open").await.is_empty());
+
+    let seen = tracked(&app, &code, &secret).await;
+    assert_eq!(seen["status"]["label"], "Từ chối tiếp nhận");
+    assert_eq!(
+        seen["refusal_reason"],
+        "Nội dung đã được trả lời tại phản ánh trước."
+    );
+    assert_eq!(seen["deadlines"], json!({}));
+    assert!(
+        seen["history"][1].get("by").is_none(),
+        "no official named to the sender"
+    );
+
+    let late = move_as(
+        &app,
+        "mot-cua-1",
+        &code,
+        json!({"action": "answer", "note": "Trả lời"}),
+    )
+    .await;
+    assert_eq!(
+        problem_code(late).await,
+        (StatusCode::CONFLICT, "THAO_TAC_KHONG_HOP_LE".into())
+    );
+    assert_eq!(audit_operations(&app, &code).await, ["pakn_refuse"]);
+    let month = app
+        .store
+        .petitions_of_month(&agency(), now().date())
+        .await
+        .unwrap();
+    assert_eq!(month.len(), 1);
+    assert_eq!(month[0].on_time, Some(true));
+}
+
+#[tokio::test]
+async fn asking_for_information_stops_the_answer_clock_until_it_is_provided() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let token = app.citizen("citizen-pakn-info");
+    let file = app.upload(&token, "application/pdf", pdf("giay hen")).await;
+    let mut form = petition(false);
+    form["files"] = json!([file]);
+    let response = send(&app, Some(&token), &form, None).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let receipt: Value = response.json().await.unwrap();
+    let code = receipt["code"].as_str().unwrap().to_owned();
+    let secret = receipt["tracking_secret"].as_str().unwrap().to_owned();
+
+    // Thursday the desk asks for the dossier's code.
+    app.set_now(at(6, 4, 10, 0));
+    let asked = moved(
+        &app,
+        "mot-cua-1",
+        &code,
+        json!({"action": "request_info", "note": "Đề nghị cung cấp mã hồ sơ đã nộp."}),
+    )
+    .await;
+    assert_eq!(asked["status"]["stage"], "info_requested");
+    assert_eq!(asked["files"].as_array().unwrap().len(), 1);
+    assert!(queue_codes(&app, "mot-cua-1", "open").await.is_empty());
+    let waiting = queue(&app, "mot-cua-1", "waiting").await;
+    assert_eq!(waiting.len(), 1);
+    assert!(waiting[0].get("outlook").is_none(), "the sender's move");
+
+    // The account it was sent from reads it without the secret.
+    let mine: Value = track(&app, &code, None, Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["action_required"]["kind"], "provide_info");
+    assert_eq!(
+        mine["action_required"]["message"],
+        "Đề nghị cung cấp mã hồ sơ đã nộp."
+    );
+
+    // Files need the account; text alone does not.
+    let anonymous_files = sender(
+        &app,
+        &code,
+        &secret,
+        "bo-sung",
+        &json!({"note": "Mã hồ sơ kèm theo", "files": ["00000000-0000-4000-8000-000000000000"]}),
+    )
+    .await;
+    let status = anonymous_files.status();
+    let problem: Value = anonymous_files.json().await.unwrap();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(problem["code"], "CAN_DANG_NHAP_DE_DINH_KEM_TEP");
+    assert_eq!(problem["field"], "files");
+    let empty = sender(&app, &code, &secret, "bo-sung", &json!({})).await;
+    assert_eq!(
+        problem_code(empty).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE".into()
+        )
+    );
+
+    // A week (5 working days) later it comes: the answer is due 5 working days later.
+    app.set_now(at(6, 11, 10, 0));
+    let provided = sender(
+        &app,
+        &code,
+        &secret,
+        "bo-sung",
+        &json!({"note": "Mã hồ sơ: 000.00.01.H29-260520-0007"}),
+    )
+    .await;
+    assert_eq!(provided.status(), StatusCode::OK);
+    let provided: Value = provided.json().await.unwrap();
+    assert_eq!(provided["status"]["stage"], "received");
+    assert_eq!(
+        provided["deadlines"]["answer_by"]["at"],
+        "2026-07-01T17:00:00+07:00"
+    );
+    let open = queue(&app, "mot-cua-1", "open").await;
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0]["due_at"], "2026-07-01T17:00:00+07:00");
+
+    // Provided twice: not asked any more.
+    let again = sender(&app, &code, &secret, "bo-sung", &json!({"note": "Thêm"})).await;
+    assert_eq!(
+        problem_code(again).await,
+        (StatusCode::CONFLICT, "THAO_TAC_KHONG_HOP_LE".into())
+    );
+
+    app.set_now(at(6, 30, 9, 0));
+    let answered = moved(
+        &app,
+        "lanh-dao-1",
+        &code,
+        json!({"action": "answer", "note": "Hồ sơ của ông/bà đã được giải quyết ngày 29/6."}),
+    )
+    .await;
+    assert_eq!(answered["on_time"], true, "the wait does not count");
+    assert_eq!(
+        answered["history"][1]["by"], "Cán bộ mot-cua-1",
+        "the back office sees who asked"
+    );
+    assert_eq!(
+        audit_operations(&app, &code).await,
+        ["pakn_request_info", "pakn_answer"]
+    );
+}
+
+#[tokio::test]
+async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let (code, secret) = send_anonymous(&app, true).await;
+
+    app.set_now(at(6, 5, 9, 0));
+    let answered = moved(
+        &app,
+        "mot-cua-2",
+        &code,
+        json!({"action": "answer", "note": "Đã nhắc nhở cán bộ; hồ sơ được trả đúng hẹn."}),
+    )
+    .await;
+    assert_eq!(answered["status"]["stage"], "answered");
+    assert_eq!(
+        answered["deadlines"]["publish_by"]["at"],
+        "2026-06-09T17:00:00+07:00"
+    );
+    assert_eq!(answered["actions"][0]["key"], "publish");
+    assert!(queue_codes(&app, "mot-cua-1", "open").await.is_empty());
+    assert_eq!(
+        queue_codes(&app, "mot-cua-1", "publish").await,
+        [code.as_str()]
+    );
+    let seen = tracked(&app, &code, &secret).await;
+    assert_eq!(
+        seen["answer"]["text"],
+        "Đã nhắc nhở cán bộ; hồ sơ được trả đúng hẹn."
+    );
+    assert_eq!(seen["answer"]["published"], false);
+    assert_eq!(seen["may_reopen"], true);
+
+    app.set_now(at(6, 8, 9, 0));
+    let published = moved(&app, "lanh-dao-1", &code, json!({"action": "publish"})).await;
+    assert_eq!(published["published"], true);
+    assert_eq!(published["overdue"], json!([]));
+    assert!(queue_codes(&app, "mot-cua-1", "publish").await.is_empty());
+    let twice = move_as(&app, "lanh-dao-1", &code, json!({"action": "publish"})).await;
+    assert_eq!(
+        problem_code(twice).await,
+        (StatusCode::CONFLICT, "DA_CONG_KHAI".into())
+    );
+
+    // Not solved: the sender asks for another look, a new round of 15 days.
+    app.set_now(at(6, 10, 14, 0));
+    let reason_missing = sender(&app, &code, &secret, "xem-xet-lai", &json!({"reason": " "})).await;
+    assert_eq!(
+        problem_code(reason_missing).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE".into()
+        )
+    );
+    let reopened = sender(
+        &app,
+        &code,
+        &secret,
+        "xem-xet-lai",
+        &json!({"reason": "Lần hẹn thứ tư vẫn chưa có kết quả."}),
+    )
+    .await;
+    assert_eq!(reopened.status(), StatusCode::OK);
+    let reopened: Value = reopened.json().await.unwrap();
+    assert_eq!(reopened["status"]["stage"], "received");
+    assert_eq!(reopened["rounds"], 2);
+    assert_eq!(
+        reopened["deadlines"]["answer_by"]["at"],
+        "2026-07-01T17:00:00+07:00"
+    );
+    assert_eq!(
+        queue_codes(&app, "mot-cua-1", "open").await,
+        [code.as_str()]
+    );
+
+    app.set_now(at(6, 12, 9, 0));
+    let again = moved(
+        &app,
+        "lanh-dao-1",
+        &code,
+        json!({"action": "answer", "note": "Đã giao kết quả tận nhà ngày 11/6."}),
+    )
+    .await;
+    assert_eq!(
+        (again["rounds"].as_u64(), again["on_time"].as_bool()),
+        (Some(2), Some(true))
+    );
+    let seen = tracked(&app, &code, &secret).await;
+    let actions: Vec<&str> = seen["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "Tiếp nhận phản ánh, kiến nghị",
+            "Trả lời",
+            "Công khai câu trả lời",
+            "Đề nghị xem xét lại",
+            "Trả lời"
+        ]
+    );
+    assert_eq!(seen["answer"]["text"], "Đã giao kết quả tận nhà ngày 11/6.");
+
+    // Three weeks on, the window to reopen has closed.
+    app.set_now(at(7, 6, 9, 0));
+    let closed = sender(
+        &app,
+        &code,
+        &secret,
+        "xem-xet-lai",
+        &json!({"reason": "Vẫn chưa"}),
+    )
+    .await;
+    assert_eq!(
+        problem_code(closed).await,
+        (StatusCode::CONFLICT, "QUA_HAN_XEM_XET_LAI".into())
+    );
+
+    // Without consent, an answer stays off the site.
+    app.set_now(now());
+    let (private, _) = send_anonymous(&app, false).await;
+    moved(
+        &app,
+        "mot-cua-1",
+        &private,
+        json!({"action": "answer", "note": "Trả lời riêng"}),
+    )
+    .await;
+    // Only the reopened one's new answer waits to be published.
+    assert_eq!(
+        queue_codes(&app, "mot-cua-1", "publish").await,
+        [code.as_str()]
+    );
+    let refused = move_as(&app, "mot-cua-1", &private, json!({"action": "publish"})).await;
+    assert_eq!(
+        problem_code(refused).await,
+        (StatusCode::CONFLICT, "KHONG_DONG_Y_CONG_KHAI".into())
+    );
+}
+
+#[tokio::test]
+async fn an_unanswered_petition_shows_in_the_overdue_queue() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let (late, _) = send_anonymous(&app, false).await;
+    app.set_now(at(6, 8, 10, 0));
+    let (recent, _) = send_anonymous(&app, false).await;
+
+    // The morning it is due: not overdue yet, but due soon.
+    app.set_now(at(6, 24, 9, 0));
+    assert!(queue_codes(&app, "mot-cua-1", "overdue").await.is_empty());
+    let open = queue(&app, "mot-cua-1", "open").await;
+    let codes: Vec<&str> = open.iter().map(|i| i["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, [late.as_str(), recent.as_str()], "soonest due first");
+    assert_eq!(open[0]["outlook"], "due_soon");
+    assert_eq!(open[1]["outlook"], "on_track");
+
+    app.set_now(at(6, 24, 17, 30));
+    app.counter.reset();
+    let overdue = queue(&app, "lanh-dao-1", "overdue").await;
+    let requests = app.counter.snapshot();
+    assert_eq!(requests.get("Query"), Some(&1), "{requests:?}");
+    // The other two reads are the caller's account and the agency's calendar.
+    assert_eq!(requests.get("GetItem"), Some(&2), "{requests:?}");
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0]["code"], late.as_str());
+    assert_eq!(overdue[0]["outlook"], "overdue");
+    let view = desk(&app, "mot-cua-1", &late).await;
+    assert_eq!(view["overdue"], json!(["answer"]));
+
+    // Answered late: off the queue, and counted late.
+    let answered = moved(
+        &app,
+        "mot-cua-1",
+        &late,
+        json!({"action": "answer", "note": "Xin lỗi vì trả lời chậm."}),
+    )
+    .await;
+    assert_eq!(answered["on_time"], false);
+    assert!(queue_codes(&app, "mot-cua-1", "overdue").await.is_empty());
+    assert_eq!(queue_codes(&app, "mot-cua-1", "open").await, [recent]);
+    let month = app
+        .store
+        .petitions_of_month(&agency(), now().date())
+        .await
+        .unwrap();
+    let late_record = month.iter().find(|p| p.code.as_str() == late).unwrap();
+    assert_eq!(late_record.on_time, Some(false));
+}
+
+#[tokio::test]
+async fn asking_for_information_after_five_working_days_is_refused() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let (code, _) = send_anonymous(&app, false).await;
+    // Asking was possible until Wednesday 10/06, at the close of office hours.
+    app.set_now(at(6, 11, 8, 0));
+    let view = desk(&app, "mot-cua-1", &code).await;
+    let offered: Vec<&str> = view["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(offered, ["refuse", "answer"]);
+    let response = move_as(
+        &app,
+        "mot-cua-1",
+        &code,
+        json!({"action": "request_info", "note": "Đề nghị cung cấp thêm thông tin."}),
+    )
+    .await;
+    let status = response.status();
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem["code"], "QUA_HAN_DE_NGHI_BO_SUNG");
+    assert!(
+        problem["title"]
+            .as_str()
+            .unwrap()
+            .contains("5 ngày làm việc")
+    );
+    assert_eq!(
+        desk(&app, "mot-cua-1", &code).await["version"],
+        1,
+        "nothing written"
+    );
+    assert!(audit_operations(&app, &code).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_stranger_and_another_agencys_official_see_no_petition() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let owner = app.citizen("citizen-pakn-owner");
+    let response = send(&app, Some(&owner), &petition(false), None).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let receipt: Value = response.json().await.unwrap();
+    let code = receipt["code"].as_str().unwrap().to_owned();
+    let secret = receipt["tracking_secret"].as_str().unwrap().to_owned();
+
+    assert_eq!(
+        track(&app, &code, None, Some(&owner)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        track(&app, &code.to_lowercase(), Some(&secret), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    for (secret, token) in [
+        (Some("doan-bua"), None),
+        (None, None),
+        (None, Some(app.citizen("citizen-pakn-stranger"))),
+    ] {
+        let response = track(&app, &code, secret, token.as_deref()).await;
+        assert_eq!(
+            problem_code(response).await,
+            (StatusCode::NOT_FOUND, "PHAN_ANH_KHONG_TON_TAI".into())
+        );
+    }
+    for unknown in ["PAKN-260603-ZZZZZZ", "PAKN-260603-0OOOOO", "khong-phai-ma"] {
+        let response = track(&app, unknown, Some(&secret), None).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{unknown}");
+    }
+    let stranger_reopens = sender(
+        &app,
+        &code,
+        "doan-bua",
+        "xem-xet-lai",
+        &json!({"reason": "x"}),
+    )
+    .await;
+    assert_eq!(stranger_reopens.status(), StatusCode::NOT_FOUND);
+
+    // Another agency's desk and leader: not in their queue, not readable, not movable.
+    for subject in ["mot-cua-1-x", "lanh-dao-1-x"] {
+        assert!(queue_codes(&app, subject, "open").await.is_empty());
+        let read = app
+            .bo_get(&app.staff(subject), &format!("/api/can-bo/phan-anh/{code}"))
+            .await;
+        assert_eq!(
+            problem_code(read).await,
+            (StatusCode::NOT_FOUND, "PHAN_ANH_KHONG_TON_TAI".into())
+        );
+        let acted = app
+            .bo_send(
+                Method::POST,
+                &app.staff(subject),
+                &format!("/api/can-bo/phan-anh/{code}/actions"),
+                &json!({"action": "answer", "version": 1, "note": "Trả lời"}),
+            )
+            .await;
+        assert_eq!(acted.status(), StatusCode::NOT_FOUND);
+    }
+    // In the agency, the desk and leaders handle petitions; specialists and administrators do not.
+    for subject in ["chuyen-vien-1", "truong-phong-1", "quan-tri-1"] {
+        let listed = app
+            .bo_get(&app.staff(subject), "/api/can-bo/phan-anh?queue=open")
+            .await;
+        assert_eq!(listed.status(), StatusCode::FORBIDDEN, "{subject}");
+        let read = app
+            .bo_get(&app.staff(subject), &format!("/api/can-bo/phan-anh/{code}"))
+            .await;
+        assert_eq!(read.status(), StatusCode::NOT_FOUND, "{subject}");
+    }
+    // An official is not the sender either.
+    let official = track(&app, &code, None, Some(&app.staff("mot-cua-1"))).await;
+    assert_eq!(official.status(), StatusCode::FORBIDDEN);
+    let unknown_queue = app
+        .bo_get(&app.staff("mot-cua-1"), "/api/can-bo/phan-anh?queue=tat-ca")
+        .await;
+    assert_eq!(
+        problem_code(unknown_queue).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE".into()
+        )
+    );
+    let bad_limit = app
+        .bo_get(&app.staff("mot-cua-1"), "/api/can-bo/phan-anh?limit=nhieu")
+        .await;
+    assert_eq!(
+        problem_code(bad_limit).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn of_two_officials_answering_at_once_one_wins_and_the_other_sees_the_answer() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let (code, _) = send_anonymous(&app, false).await;
+    let path = format!("/api/can-bo/phan-anh/{code}/actions");
+    let (desk_token, leader) = (app.staff("mot-cua-1"), app.staff("lanh-dao-1"));
+    let answers = json!({"action": "answer", "version": 1, "note": "Trả lời của bộ phận một cửa"});
+    let refuses = json!({"action": "refuse", "version": 1, "note": "Không thuộc thẩm quyền"});
+    let (a, b) = tokio::join!(
+        app.bo_send(Method::POST, &desk_token, &path, &answers),
+        app.bo_send(Method::POST, &leader, &path, &refuses),
+    );
+    let (sa, sb) = (a.status(), b.status());
+    let (ba, bb): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    let (loser, winner) = match (sa, sb) {
+        (StatusCode::OK, StatusCode::CONFLICT) => (bb, ba),
+        (StatusCode::CONFLICT, StatusCode::OK) => (ba, bb),
+        other => panic!("expected one success and one conflict, got {other:?}: {ba} {bb}"),
+    };
+    assert_eq!(loser["code"], "PHAN_ANH_DA_THAY_DOI");
+    assert_eq!(loser["current"]["status"], winner["status"]);
+    assert_eq!(loser["current"]["version"], 2);
+    assert_eq!(winner["version"], 2);
+    let view = desk(&app, "mot-cua-1", &code).await;
+    assert_eq!(
+        view["history"].as_array().unwrap().len(),
+        2,
+        "one move, not two"
+    );
+    assert_eq!(
+        audit_operations(&app, &code).await.len(),
+        1,
+        "one audit record"
+    );
+
+    // A move on a version already passed is told the same, with the state.
+    let stale = app
+        .bo_send(
+            Method::POST,
+            &desk_token,
+            &path,
+            &json!({"action": "answer", "version": 1, "note": "Trả lời lại"}),
+        )
+        .await;
+    let stale: Value = stale.json().await.unwrap();
+    assert_eq!(stale["code"], "PHAN_ANH_DA_THAY_DOI");
+    assert_eq!(stale["current"]["version"], 2);
+}
+
+#[tokio::test]
+async fn a_repeated_submission_with_the_same_key_returns_the_same_petition() {
+    let app = spawn_app().await;
+    let form = petition(false);
+    let first = send(&app, None, &form, Some("pakn-mot-lan")).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let answers = join_all((0..10).map(|_| send(&app, None, &form, Some("pakn-mot-lan")))).await;
+    for answer in answers {
+        assert_eq!(answer.status(), StatusCode::OK);
+        let again: Value = answer.json().await.unwrap();
+        assert_eq!(again["code"], first["code"]);
+        assert_eq!(again["tracking_secret"], first["tracking_secret"]);
+    }
+    let month = app
+        .store
+        .petitions_of_month(&agency(), now().date())
+        .await
+        .unwrap();
+    assert_eq!(month.len(), 1, "one petition");
+
+    // The same key with another request is refused, not merged.
+    let mut other = form.clone();
+    other["title"] = json!("Một phản ánh khác");
+    let reused = send(&app, None, &other, Some("pakn-mot-lan")).await;
+    assert_eq!(
+        problem_code(reused).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "KHOA_CHONG_TRUNG_DA_DUNG".into()
+        )
+    );
+    // Another sender's key of the same spelling is theirs.
+    let mut neighbour = form.clone();
+    neighbour["contact"]["phone"] = json!("0911222333");
+    let theirs = send(&app, None, &neighbour, Some("pakn-mot-lan")).await;
+    assert_eq!(theirs.status(), StatusCode::CREATED);
+    let signed_in = send(
+        &app,
+        Some(&app.citizen("citizen-pakn-key")),
+        &form,
+        Some("pakn-mot-lan"),
+    )
+    .await;
+    assert_eq!(signed_in.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn bad_petitions_are_refused_with_the_field_at_fault() {
+    let app = spawn_app().await;
+    let cases = [
+        ("kind", json!("khieu-nai")),
+        ("title", json!("")),
+        ("title", json!("T".repeat(201))),
+        ("content", json!("N".repeat(5001))),
+    ];
+    for (field, value) in cases {
+        let mut form = petition(false);
+        form[field] = value;
+        let response = send(&app, None, &form, None).await;
+        let status = response.status();
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert_eq!(problem["field"], field);
+    }
+    for (path, value, field) in [
+        ("phone", json!("12345"), "contact.phone"),
+        ("email", json!("khong-phai-email"), "contact.email"),
+        ("full_name", json!("  "), "contact.full_name"),
+    ] {
+        let mut form = petition(false);
+        form["contact"][path] = value;
+        let problem: Value = send(&app, None, &form, None).await.json().await.unwrap();
+        assert_eq!(problem["field"], field);
+    }
+    for (about, field) in [
+        (
+            json!({"kind": "procedure", "code": "1.999999"}),
+            "about.code",
+        ),
+        (json!({"kind": "dossier", "code": "HS-1"}), "about.code"),
+        (json!({"kind": "ca-nhan"}), "about.kind"),
+    ] {
+        let mut form = petition(false);
+        form["about"] = about;
+        let problem: Value = send(&app, None, &form, None).await.json().await.unwrap();
+        assert_eq!(problem["field"], field);
+    }
+    // A petition about a dossier goes to the dossier's agency, if it is served here.
+    let mut elsewhere = petition(false);
+    elsewhere["about"] = json!({"kind": "dossier", "code": "000.00.09.H09-260601-0001"});
+    let problem: Value = send(&app, None, &elsewhere, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(problem["field"], "agency");
+
+    // Files need an account: uploads do.
+    let mut with_files = petition(false);
+    with_files["files"] = json!(["00000000-0000-4000-8000-000000000000"]);
+    let response = send(&app, None, &with_files, None).await;
+    let status = response.status();
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(problem["code"], "CAN_DANG_NHAP_DE_DINH_KEM_TEP");
+    assert!(problem["title"].as_str().unwrap().contains("đăng nhập"));
+
+    let doc: Value = app
+        .http
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/phan-anh",
+        "/api/phan-anh/{code}",
+        "/api/phan-anh/{code}/bo-sung",
+        "/api/phan-anh/{code}/xem-xet-lai",
+        "/api/can-bo/phan-anh",
+        "/api/can-bo/phan-anh/{code}",
+        "/api/can-bo/phan-anh/{code}/actions",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} in the API description"
+        );
+    }
+    let listed = &doc["paths"]["/api/can-bo/phan-anh"]["get"]["parameters"];
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "queue" && p["in"] == "query"),
+        "{listed}"
+    );
+}
