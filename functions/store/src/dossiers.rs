@@ -739,19 +739,43 @@ impl Store {
         event: &Event,
         audit: Option<&AuditEntry>,
     ) -> Result<(), StoreError> {
-        let based_on = record
-            .version
+        let item = to_item(&DossierItem::from(record));
+        let events = self.event_items(&record.code, event);
+        if self
+            .write_versioned(item, record.version, events, audit)
+            .await?
+        {
+            Ok(())
+        } else {
+            let current = self.get_record(&record.code).await?.version;
+            Err(StoreError::Conflict { current })
+        }
+    }
+
+    /// Writes `item` (a record as it is now, at `version`, one more than the
+    /// version it was read at) with `more` items and, for an official's
+    /// move, its audit record, in one transaction. `Ok(false)` when someone
+    /// changed the record first (its version moved, or a transaction on it
+    /// was under way): the caller says so with the record's current state.
+    pub(crate) async fn write_versioned(
+        &self,
+        item: Item,
+        version: u64,
+        more: Vec<TransactWriteItem>,
+        audit: Option<&AuditEntry>,
+    ) -> Result<bool, StoreError> {
+        let based_on = version
             .checked_sub(1)
             .ok_or_else(|| StoreError::corrupt("version 0"))?;
         let meta = Put::builder()
             .table_name(&self.settings.table)
-            .set_item(Some(to_item(&DossierItem::from(record))))
+            .set_item(Some(item))
             .condition_expression("version = :based_on")
             .expression_attribute_values(":based_on", AttributeValue::N(based_on.to_string()))
             .build()
             .expect("table and item are set");
         let mut items = vec![TransactWriteItem::builder().put(meta).build()];
-        items.extend(self.event_items(&record.code, event));
+        items.extend(more);
         if let Some(audit) = audit {
             items.push(put(
                 &self.settings.table,
@@ -766,12 +790,14 @@ impl Store {
             .send()
             .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(true),
             Err(e) => {
                 let reasons = cancellation_reasons(e.as_service_error());
-                if reasons.iter().any(|r| r == "ConditionalCheckFailed") {
-                    let current = self.get_record(&record.code).await?.version;
-                    Err(StoreError::Conflict { current })
+                let lost = reasons
+                    .iter()
+                    .any(|r| r == "ConditionalCheckFailed" || r == "TransactionConflict");
+                if lost {
+                    Ok(false)
                 } else {
                     Err(StoreError::sdk(e))
                 }

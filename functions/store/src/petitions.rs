@@ -8,7 +8,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::{
     AgencyCode, Email, PetitionCode, PetitionEvent, PetitionKind, PetitionProgress, PetitionStage,
@@ -17,7 +17,7 @@ use domain::{
 use serde::{Deserialize, Serialize};
 
 use crate::attachments::StoredFile;
-use crate::audit::{AuditEntry, AuditItem};
+use crate::audit::AuditEntry;
 use crate::dossiers::{
     Item, cancellation_reasons, decode_index_cursor, encode_cursor, put, secret_hash, to_item,
 };
@@ -469,50 +469,18 @@ impl Store {
         step: &PetitionStep,
         audit: Option<&AuditEntry>,
     ) -> Result<(), StoreError> {
-        let based_on = record
-            .version
-            .checked_sub(1)
-            .ok_or_else(|| StoreError::corrupt("version 0"))?;
-        let meta = Put::builder()
-            .table_name(&self.settings.table)
-            .set_item(Some(to_item(&PetitionItem::from(record))))
-            .condition_expression("version = :based_on")
-            .expression_attribute_values(":based_on", AttributeValue::N(based_on.to_string()))
-            .build()
-            .expect("table and item are set");
-        let mut items = vec![
-            TransactWriteItem::builder().put(meta).build(),
-            self.step_item(&record.code, step),
-        ];
-        if let Some(audit) = audit {
-            items.push(put(
-                &self.settings.table,
-                to_item(&AuditItem::from(audit)),
-                "attribute_not_exists(PK)",
-            ));
-        }
-        let result = self
-            .ddb
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let reasons = cancellation_reasons(e.as_service_error());
-                let lost = reasons
-                    .iter()
-                    .any(|r| r == "ConditionalCheckFailed" || r == "TransactionConflict");
-                if lost {
-                    let (current, _) = self.load_petition(&record.code).await?;
-                    Err(StoreError::Conflict {
-                        current: current.version,
-                    })
-                } else {
-                    Err(StoreError::sdk(e))
-                }
-            }
+        let item = to_item(&PetitionItem::from(record));
+        let steps = vec![self.step_item(&record.code, step)];
+        if self
+            .write_versioned(item, record.version, steps, audit)
+            .await?
+        {
+            Ok(())
+        } else {
+            let (current, _) = self.load_petition(&record.code).await?;
+            Err(StoreError::Conflict {
+                current: current.version,
+            })
         }
     }
 
