@@ -88,3 +88,24 @@ pub fn table(tallies: &BTreeMap<String, Tally>) -> String {
     ));
     out
 }
+
+/// Scores `results` and checks the goals: every query's procedure
+/// in the top 5, 90 % at rank 1. Prints the table and the misses.
+pub fn check_goals(cases: &[Case], results: &[Vec<String>]) {
+    let (tallies, misses) = score(cases, results);
+    println!("{}", table(&tallies));
+    for miss in &misses {
+        println!("not first: {miss}");
+    }
+    let queries: usize = tallies.values().map(|t| t.queries).sum();
+    let top5: usize = tallies.values().map(|t| t.top5).sum();
+    let first: usize = tallies.values().map(|t| t.first).sum();
+    assert_eq!(
+        top5, queries,
+        "every query must find its procedure in the top 5: {misses:#?}"
+    );
+    assert!(
+        first * 10 >= queries * 9,
+        "rank 1 for {first} of {queries}: {misses:#?}"
+    );
+}
