@@ -633,6 +633,29 @@ impl Store {
         let mut record = None;
         let mut events = Vec::new();
         let mut held = false;
+        for item in self.partition(keys::dossier(code)).await? {
+            let sk = item
+                .get("SK")
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default();
+            if sk == keys::META {
+                let item: DossierItem =
+                    serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
+                record = Some(item.record);
+            } else if sk.starts_with("EVENT#") {
+                let item: EventItem = serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
+                events.push(item.event);
+            } else if sk == keys::SYNC_HELD {
+                held = true;
+            }
+        }
+        Ok((record.ok_or(StoreError::NotFound)?, events, held))
+    }
+
+    /// Every item of partition `pk`, read consistently, page after page.
+    pub(crate) async fn partition(&self, pk: String) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
         let mut start: Option<Item> = None;
         loop {
             let out = self
@@ -640,36 +663,18 @@ impl Store {
                 .query()
                 .table_name(&self.settings.table)
                 .key_condition_expression("PK = :pk")
-                .expression_attribute_values(":pk", AttributeValue::S(keys::dossier(code)))
+                .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
                 .consistent_read(true)
                 .set_exclusive_start_key(start)
                 .send()
                 .await
                 .map_err(StoreError::sdk)?;
-            for item in out.items.unwrap_or_default() {
-                let sk = item
-                    .get("SK")
-                    .and_then(|v| v.as_s().ok())
-                    .cloned()
-                    .unwrap_or_default();
-                if sk == keys::META {
-                    let item: DossierItem =
-                        serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-                    record = Some(item.record);
-                } else if sk.starts_with("EVENT#") {
-                    let item: EventItem =
-                        serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-                    events.push(item.event);
-                } else if sk == keys::SYNC_HELD {
-                    held = true;
-                }
-            }
+            items.extend(out.items.unwrap_or_default());
             start = out.last_evaluated_key;
             if start.is_none() {
-                break;
+                return Ok(items);
             }
         }
-        Ok((record.ok_or(StoreError::NotFound)?, events, held))
     }
 
     /// `load_for_sync` for many dossiers in a few batch reads instead of a

@@ -426,34 +426,15 @@ impl Store {
     ) -> Result<(PetitionRecord, Vec<PetitionStep>), StoreError> {
         let mut record = None;
         let mut steps = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let out = self
-                .ddb
-                .query()
-                .table_name(&self.settings.table)
-                .key_condition_expression("PK = :pk")
-                .expression_attribute_values(":pk", AttributeValue::S(keys::petition(code)))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::sdk)?;
-            for item in out.items.unwrap_or_default() {
-                let sk = item.get("SK").and_then(|v| v.as_s().ok());
-                if sk.map(String::as_str) == Some(keys::META) {
-                    let item: PetitionItem =
-                        serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-                    record = Some(item.record);
-                } else if sk.is_some_and(|sk| sk.starts_with("EVENT#")) {
-                    let item: StepItem =
-                        serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-                    steps.push(item.step);
-                }
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                break;
+        for item in self.partition(keys::petition(code)).await? {
+            let sk = item.get("SK").and_then(|v| v.as_s().ok());
+            if sk.map(String::as_str) == Some(keys::META) {
+                let item: PetitionItem =
+                    serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
+                record = Some(item.record);
+            } else if sk.is_some_and(|sk| sk.starts_with("EVENT#")) {
+                let item: StepItem = serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
+                steps.push(item.step);
             }
         }
         Ok((record.ok_or(StoreError::NotFound)?, steps))
