@@ -470,17 +470,7 @@ pub(crate) fn track_view(
                 note: e.note.clone(),
             })
             .collect(),
-        files: record
-            .files
-            .iter()
-            .map(|f| FileView {
-                id: f.id.clone(),
-                component: f.component,
-                file_name: f.file_name.clone(),
-                size: f.size,
-                revision: f.revision,
-            })
-            .collect(),
+        files: record.files.iter().map(FileView::from).collect(),
         version: record.version,
     })
 }

@@ -422,17 +422,7 @@ pub(crate) fn petition_view(
                 }
             })
             .collect(),
-        files: record
-            .files
-            .iter()
-            .map(|f| FileView {
-                id: f.id.clone(),
-                component: f.component,
-                file_name: f.file_name.clone(),
-                size: f.size,
-                revision: f.revision,
-            })
-            .collect(),
+        files: record.files.iter().map(FileView::from).collect(),
         version: record.version,
     })
 }

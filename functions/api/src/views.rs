@@ -155,6 +155,18 @@ pub struct FileView {
     pub revision: u32,
 }
 
+impl From<&store::StoredFile> for FileView {
+    fn from(f: &store::StoredFile) -> Self {
+        FileView {
+            id: f.id.clone(),
+            component: f.component,
+            file_name: f.file_name.clone(),
+            size: f.size,
+            revision: f.revision,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrackView {
     pub code: String,
