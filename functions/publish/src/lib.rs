@@ -11,7 +11,145 @@
 //! when its bytes change, so the incremental build re-renders only what
 //! changed, and a file of the directory that is no longer published is
 //! deleted, so nothing withdrawn stays on the site.
+//!
+//! [`publish_all`] runs every publication; each owns its directories
+//! (`content/thong-ke/` and `static/thong-ke/` for [`statistics`]) and
+//! reports what it changed as one [`Publication`]. A new publication is a
+//! module with an `async fn publish(store, today, site) ->
+//! Result<Publication, PublishError>` and one line in [`publish_all`].
 
 pub mod generated;
+pub mod statistics;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use store::Store;
 
 pub use generated::{FrontMatter, GeneratedDir, WriteReport, page};
+
+/// The site's directories a publication writes into.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    /// `site/content`.
+    pub content: &'a Path,
+    /// `site/static`.
+    pub static_dir: &'a Path,
+}
+
+impl Site<'_> {
+    /// Makes `content/<dir>` hold exactly `files`.
+    pub fn replace_content(
+        &self,
+        dir: &str,
+        files: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<DirReport, PublishError> {
+        replace(self.content, "content", dir, files)
+    }
+
+    /// Makes `static/<dir>` hold exactly `files`.
+    pub fn replace_static(
+        &self,
+        dir: &str,
+        files: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<DirReport, PublishError> {
+        replace(self.static_dir, "static", dir, files)
+    }
+}
+
+fn replace(
+    root: &Path,
+    label: &str,
+    dir: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<DirReport, PublishError> {
+    let path = root.join(dir);
+    let written = GeneratedDir::new(&path)
+        .replace_with(files)
+        .map_err(|source| PublishError::Write { path, source })?;
+    Ok(DirReport {
+        dir: format!("{label}/{dir}"),
+        written,
+    })
+}
+
+/// What a publication changed in one of its directories.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirReport {
+    /// Relative to the site: `content/thong-ke`.
+    pub dir: String,
+    #[serde(flatten)]
+    pub written: WriteReport,
+}
+
+/// What one publication did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    /// Its name, as in the logs: `"statistics"`.
+    pub name: &'static str,
+    /// What it published, in a few words (for the logs).
+    pub summary: String,
+    pub dirs: Vec<DirReport>,
+}
+
+impl Publication {
+    /// Whether any file was written or deleted: the site needs a build.
+    pub fn changed(&self) -> bool {
+        self.dirs
+            .iter()
+            .any(|d| d.written.written > 0 || d.written.deleted > 0)
+    }
+}
+
+/// What [`publish_all`] did, one entry per publication in the order run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PublishReport {
+    pub publications: Vec<Publication>,
+}
+
+impl PublishReport {
+    pub fn changed(&self) -> bool {
+        self.publications.iter().any(Publication::changed)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("reading the store: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("writing {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("writing the front matter of {file}: {source}")]
+    Page {
+        file: String,
+        source: toml::ser::Error,
+    },
+    #[error("writing {file}: {source}")]
+    Csv { file: String, source: csv::Error },
+}
+
+/// Runs every publication into the site's `content` and `static_dir`, as
+/// of `today` (Vietnam's civil date), one after the other; the first that
+/// fails stops the run (the next scheduled run starts over: each
+/// publication rewrites its directories whole).
+pub async fn publish_all(
+    store: &Store,
+    today: NaiveDate,
+    content: &Path,
+    static_dir: &Path,
+) -> Result<PublishReport, PublishError> {
+    let site = Site {
+        content,
+        static_dir,
+    };
+    let mut report = PublishReport::default();
+    report
+        .publications
+        .push(statistics::publish(store, today, site).await?);
+    Ok(report)
+}
