@@ -11,6 +11,7 @@ mod petition;
 mod procedure;
 mod progress;
 mod rating;
+mod scorecard;
 mod statistics;
 mod status;
 mod submission;
@@ -44,6 +45,10 @@ pub use procedure::{
 };
 pub use progress::{Actor, DossierProgress, Event, ProgressError, reception};
 pub use rating::{EDIT_WINDOW, Indicator, MAX_COMMENT, Rating, RatingError, Satisfaction};
+pub use scorecard::{
+    DossierScoreFacts, GroupScore, IndicatorScore, Measure, PetitionScoreFacts,
+    ProcedureScoreFacts, Reconsidered, Scorecard, ScorecardFacts, Share,
+};
 pub use statistics::{DossierFacts, Month, MonthError, MonthlyTally};
 pub use status::{
     Action, Holder, NationalStatus, Phase, Role, Stage, TransitionError, UnknownRole,

@@ -11,9 +11,7 @@
 //! sent again whole when the job runs again for it, and the portal is taken
 //! to keep the latest table of a unit and month.
 
-use domain::{
-    AgencyCode, DossierFacts, Indicator, Month, MonthlyTally, ProcedureCode, Satisfaction,
-};
+use domain::{AgencyCode, Indicator, Month, MonthlyTally, ProcedureCode, Satisfaction};
 use serde::Serialize;
 use store::DossierRecord;
 
@@ -32,16 +30,6 @@ pub const MONTHLY: &str = "1";
 /// days, a few months at most, so a dossier open for over a year is an
 /// anomaly for the work queues, not for the national table.
 pub const CARRY_OVER_MONTHS: u32 = 12;
-
-/// What the tally needs of a dossier's record.
-pub fn facts(record: &DossierRecord) -> DossierFacts {
-    DossierFacts {
-        received_at: record.received_at,
-        due_at: record.due_at,
-        finished: record.finished.map(|f| (f.at, f.timeliness)),
-        final_stage: record.stage.is_final(),
-    }
-}
 
 /// `DongBoThongKeHoSo` for `tally`, under the agency's national unit code
 /// `unit` and its name. Shares of the resolved are of `TongDaXuLy`, shares
@@ -266,7 +254,7 @@ impl Worker {
             .store()
             .register(agency, from, month.last_day())
             .await?;
-        let tally = MonthlyTally::of(month, records.iter().map(facts));
+        let tally = MonthlyTally::of(month, records.iter().map(DossierRecord::facts));
         let mut report = StatisticsReport {
             agency: agency.to_string(),
             tally,

@@ -127,6 +127,16 @@ pub struct DossierResult {
 }
 
 impl DossierRecord {
+    /// What the QĐ 766 monthly tally needs of it.
+    pub fn facts(&self) -> domain::DossierFacts {
+        domain::DossierFacts {
+            received_at: self.received_at,
+            due_at: self.due_at,
+            finished: self.finished.map(|f| (f.at, f.timeliness)),
+            final_stage: self.stage.is_final(),
+        }
+    }
+
     /// The work queue the dossier is in now; `None` once finished.
     pub fn queue(&self) -> Option<Queue> {
         Queue::of(

@@ -1,5 +1,7 @@
 //! The procedure catalogue in the table: one item per procedure.
 
+use std::collections::HashMap;
+
 use aws_sdk_dynamodb::types::AttributeValue;
 use domain::{Procedure, ProcedureCode};
 
@@ -21,14 +23,23 @@ impl Store {
             .await
             .map_err(StoreError::sdk)?
             .item;
-        let Some(item) = item else { return Ok(None) };
-        let json = item
-            .get("data")
-            .and_then(|v| v.as_s().ok())
-            .ok_or_else(|| StoreError::corrupt(format!("procedure {code} has no data")))?;
-        serde_json::from_str(json)
-            .map(Some)
-            .map_err(StoreError::corrupt)
+        item.as_ref().map(procedure_of).transpose()
+    }
+
+    /// The catalogue records of `codes` that exist, in a few batch reads.
+    pub async fn get_procedures(
+        &self,
+        codes: &[ProcedureCode],
+    ) -> Result<Vec<Procedure>, StoreError> {
+        let keys = codes
+            .iter()
+            .map(|code| (keys::procedure(code), keys::META.to_owned()))
+            .collect();
+        self.batch_get(keys)
+            .await?
+            .iter()
+            .map(procedure_of)
+            .collect()
     }
 
     /// Writes (or replaces) catalogue records.
@@ -47,4 +58,12 @@ impl Store {
             .collect();
         self.batch_put(items).await
     }
+}
+
+fn procedure_of(item: &HashMap<String, AttributeValue>) -> Result<Procedure, StoreError> {
+    let json = item
+        .get("data")
+        .and_then(|v| v.as_s().ok())
+        .ok_or_else(|| StoreError::corrupt("a procedure item has no data"))?;
+    serde_json::from_str(json).map_err(StoreError::corrupt)
 }

@@ -181,6 +181,39 @@ impl Procedure {
     pub fn accepts_online(&self) -> bool {
         self.channel(Channel::Online).is_some()
     }
+
+    /// The parts ND 63/2010 Art. 8 requires of a published procedure that
+    /// this record lacks, by their Vietnamese names (QĐ 766 indicator 1.3).
+    /// Conditions and forms are required only where they exist, so their
+    /// absence is no gap; fees must be stated, free included.
+    pub fn missing_parts(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        let mut require = |present: bool, part: &'static str| {
+            if !present {
+                missing.push(part);
+            }
+        };
+        require(!self.steps.is_empty(), "Trình tự thực hiện");
+        require(!self.channels.is_empty(), "Cách thức thực hiện");
+        require(!self.components.is_empty(), "Thành phần, số lượng hồ sơ");
+        require(
+            self.channels.iter().any(|c| c.resolution_time.is_some()),
+            "Thời hạn giải quyết",
+        );
+        require(!self.audiences.is_empty(), "Đối tượng thực hiện");
+        require(!self.agencies.is_empty(), "Cơ quan thực hiện");
+        require(!self.results.is_empty(), "Kết quả thực hiện");
+        require(
+            !self.channels.is_empty()
+                && self
+                    .channels
+                    .iter()
+                    .all(|c| !matches!(c.fees, Fees::Unknown)),
+            "Phí, lệ phí",
+        );
+        require(!self.legal_basis.is_empty(), "Căn cứ pháp lý");
+        missing
+    }
 }
 
 /// A coded name: field, agency, result or legal document. Codes are kept as
