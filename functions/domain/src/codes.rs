@@ -1,4 +1,4 @@
-//! Codes that identify procedures, agencies, dossiers and petitions.
+//! Codes that identify procedures, agencies, dossiers, petitions and questions.
 //!
 //! Each code is a newtype over its canonical text with one checked constructor
 //! (`parse`); serde goes through the same check, so a code read from JSON or
@@ -306,24 +306,45 @@ pub struct NationalDossierCode(String);
 
 impl NationalDossierCode {
     const KIND: &'static str = "national dossier code";
-    const MAX_LEN: usize = 50;
 
     pub fn parse(raw: &str) -> Result<Self, CodeError> {
-        let kind = Self::KIND;
-        check_untrimmed(kind, raw)?;
-        if raw.len() > Self::MAX_LEN {
-            return Err(malformed(kind, raw, "longer than 50 characters"));
-        }
-        if let Some(c) = raw
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/')))
-        {
-            return Err(malformed(kind, raw, format!("`{c}` is not allowed")));
-        }
-        Ok(Self(raw.to_owned()))
+        check_national_id(Self::KIND, raw).map(Self)
     }
 }
 code_string_impls!(NationalDossierCode);
+
+/// The id the national portal gave a question asked there (`HOIDAPID` of
+/// its Q&A packets), in the same loose format as [`NationalDossierCode`]:
+/// the portal's own, kept as it comes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NationalQuestionId(String);
+
+impl NationalQuestionId {
+    const KIND: &'static str = "national question id";
+
+    pub fn parse(raw: &str) -> Result<Self, CodeError> {
+        check_national_id(Self::KIND, raw).map(Self)
+    }
+}
+code_string_impls!(NationalQuestionId);
+
+/// A code the national portal made: a short run of letters, digits and
+/// `.` `-` `_` `/`, so that it fits a key and a log line.
+fn check_national_id(kind: &'static str, raw: &str) -> Result<String, CodeError> {
+    const MAX_LEN: usize = 50;
+    check_untrimmed(kind, raw)?;
+    if raw.len() > MAX_LEN {
+        return Err(malformed(kind, raw, "longer than 50 characters"));
+    }
+    if let Some(c) = raw
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/')))
+    {
+        return Err(malformed(kind, raw, format!("`{c}` is not allowed")));
+    }
+    Ok(raw.to_owned())
+}
 
 /// The reference of a feedback or petition (phản ánh, kiến nghị):
 /// `PAKN-<YYMMDD>-<6 symbols>`, e.g. `PAKN-260603-7KMQ4X`. The six symbols
@@ -339,23 +360,30 @@ pub struct PetitionCode(String);
 pub const PETITION_CODE_ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 const PETITION_SUFFIX_LEN: usize = 6;
 
-impl PetitionCode {
-    const KIND: &'static str = "petition code";
+/// The shape shared by petition and question codes: a prefix, the day
+/// (`YYMMDD`) and six random symbols of [`PETITION_CODE_ALPHABET`].
+struct RandomCode {
+    kind: &'static str,
+    prefix: &'static str,
+    /// What the codes are called in messages ("petition codes").
+    plural: &'static str,
+    example: &'static str,
+}
 
-    pub fn parse(raw: &str) -> Result<Self, CodeError> {
-        let kind = Self::KIND;
+impl RandomCode {
+    fn parse(&self, raw: &str) -> Result<String, CodeError> {
+        let kind = self.kind;
         check_untrimmed(kind, raw)?;
         let upper = raw.to_ascii_uppercase();
         let mut parts = upper.split('-');
-        let (Some("PAKN"), Some(date), Some(suffix), None) =
+        let (Some(prefix), Some(date), Some(suffix), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(malformed(
-                kind,
-                raw,
-                "must be PAKN-<YYMMDD>-<6 letters or digits>, as in PAKN-260603-7KMQ4X",
-            ));
+            return Err(self.misshapen(raw));
         };
+        if prefix != self.prefix {
+            return Err(self.misshapen(raw));
+        }
         parse_yymmdd(date).ok_or_else(|| {
             malformed(kind, raw, format!("`{date}` is not a date written YYMMDD"))
         })?;
@@ -373,20 +401,29 @@ impl PetitionCode {
             return Err(malformed(
                 kind,
                 raw,
-                format!("`{c}` is not used in petition codes (no 0, 1, I, L or O)"),
+                format!("`{c}` is not used in {} (no 0, 1, I, L or O)", self.plural),
             ));
         }
-        Ok(Self(upper))
+        Ok(upper)
     }
 
-    /// The code of a petition received on `day`, its symbols drawn from
-    /// `entropy` (the caller's randomness: the domain has none of its own).
-    pub fn issue(day: NaiveDate, entropy: u64) -> Result<Self, CodeError> {
+    fn misshapen(&self, raw: &str) -> CodeError {
+        malformed(
+            self.kind,
+            raw,
+            format!(
+                "must be {}-<YYMMDD>-<6 letters or digits>, as in {}",
+                self.prefix, self.example
+            ),
+        )
+    }
+
+    fn issue(&self, day: NaiveDate, entropy: u64) -> Result<String, CodeError> {
         if !(2000..=2099).contains(&day.year()) {
             return Err(CodeError::Malformed {
-                kind: Self::KIND,
+                kind: self.kind,
                 raw: day.to_string(),
-                problem: "a petition code's two-digit year covers 2000–2099 only".into(),
+                problem: format!("a {}'s two-digit year covers 2000–2099 only", self.kind),
             });
         }
         let base = PETITION_CODE_ALPHABET.len() as u64;
@@ -398,15 +435,76 @@ impl PetitionCode {
                 symbol
             })
             .collect();
-        Ok(Self(format!("PAKN-{}-{suffix}", day.format("%y%m%d"))))
+        Ok(format!("{}-{}-{suffix}", self.prefix, day.format("%y%m%d")))
+    }
+
+    /// The day of a code this shape parsed. Two-digit years are read as 20YY.
+    fn day(&self, code: &str) -> NaiveDate {
+        let start = self.prefix.len() + 1;
+        parse_yymmdd(&code[start..start + 6]).expect("checked by parse")
+    }
+}
+
+const PETITION: RandomCode = RandomCode {
+    kind: "petition code",
+    prefix: "PAKN",
+    plural: "petition codes",
+    example: "PAKN-260603-7KMQ4X",
+};
+
+impl PetitionCode {
+    pub fn parse(raw: &str) -> Result<Self, CodeError> {
+        PETITION.parse(raw).map(Self)
+    }
+
+    /// The code of a petition received on `day`, its symbols drawn from
+    /// `entropy` (the caller's randomness: the domain has none of its own).
+    pub fn issue(day: NaiveDate, entropy: u64) -> Result<Self, CodeError> {
+        PETITION.issue(day, entropy).map(Self)
     }
 
     /// The day it was received. Two-digit years are read as 20YY.
     pub fn day(&self) -> NaiveDate {
-        parse_yymmdd(&self.0[5..11]).expect("checked by parse")
+        PETITION.day(&self.0)
     }
 }
 code_string_impls!(PetitionCode);
+
+/// The reference of a question to an agency (hỏi đáp): `HD-<YYMMDD>-<6
+/// symbols>`, e.g. `HD-260603-7KMQ4X`, drawn like a [`PetitionCode`] (random,
+/// no look-alikes, lowercase accepted).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct QuestionCode(String);
+
+const QUESTION: RandomCode = RandomCode {
+    kind: "question code",
+    prefix: "HD",
+    plural: "question codes",
+    example: "HD-260603-7KMQ4X",
+};
+
+impl QuestionCode {
+    pub fn parse(raw: &str) -> Result<Self, CodeError> {
+        QUESTION.parse(raw).map(Self)
+    }
+
+    /// The code of a question asked on `day`, its symbols drawn from `entropy`.
+    pub fn issue(day: NaiveDate, entropy: u64) -> Result<Self, CodeError> {
+        QUESTION.issue(day, entropy).map(Self)
+    }
+
+    /// The day it was asked.
+    pub fn day(&self) -> NaiveDate {
+        QUESTION.day(&self.0)
+    }
+
+    /// The code as the last part of a page's address: `hd-260603-7kmq4x`.
+    pub fn slug(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+}
+code_string_impls!(QuestionCode);
 
 fn parse_yymmdd(s: &str) -> Option<NaiveDate> {
     if !all_digits(s, 6) {
@@ -590,6 +688,44 @@ mod tests {
         assert!(PetitionCode::issue(next_century, 7).is_err());
     }
 
+    #[test]
+    fn question_codes_are_shaped_like_petition_codes_with_their_own_prefix() {
+        let code = QuestionCode::parse("hd-260603-7kmq4x").unwrap();
+        assert_eq!(code.as_str(), "HD-260603-7KMQ4X");
+        assert_eq!(code.day(), NaiveDate::from_ymd_opt(2026, 6, 3).unwrap());
+        assert_eq!(code.slug(), "hd-260603-7kmq4x");
+        for (raw, why) in [
+            ("PAKN-260603-7KMQ4X", "must be HD-<YYMMDD>"),
+            ("HD-260603-7KMQ0X", "`0` is not used in question codes"),
+            ("HD-261303-7KMQ4X", "`261303` is not a date"),
+            ("HD-260603-7KMQ4", "6 symbols"),
+        ] {
+            let err = QuestionCode::parse(raw).unwrap_err().to_string();
+            assert!(err.contains(why), "{raw:?}: {err}");
+        }
+        assert!(PetitionCode::parse("HD-260603-7KMQ4X").is_err());
+        let day = NaiveDate::from_ymd_opt(2026, 6, 3).unwrap();
+        assert_eq!(
+            QuestionCode::issue(day, 0).unwrap().as_str(),
+            "HD-260603-222222"
+        );
+        let next_century = NaiveDate::from_ymd_opt(2100, 1, 4).unwrap();
+        let err = QuestionCode::issue(next_century, 7)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a question code's two-digit year"), "{err}");
+    }
+
+    #[test]
+    fn national_ids_are_the_portals_own_short_codes() {
+        assert_eq!(NationalQuestionId::parse("7781").unwrap().as_str(), "7781");
+        assert!(NationalQuestionId::parse("HD/2026-01_a.b").is_ok());
+        for bad in ["", " 7781", "77 81", "câu-1", &"9".repeat(51)] {
+            assert!(NationalQuestionId::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(serde_json::from_str::<NationalQuestionId>("\"7781\"").is_ok());
+    }
+
     fn agency_strategy() -> impl Strategy<Value = AgencyCode> {
         (
             0u32..1000,
@@ -628,6 +764,15 @@ mod tests {
             prop_assert_eq!(parsed.day(), day);
             let json = serde_json::to_string(&code).unwrap();
             prop_assert_eq!(serde_json::from_str::<PetitionCode>(&json).unwrap(), code);
+        }
+
+        #[test]
+        fn issued_question_codes_round_trip(days in 0i64..36_000, entropy in any::<u64>()) {
+            let day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(days as u64);
+            let code = QuestionCode::issue(day, entropy).unwrap();
+            prop_assert_eq!(QuestionCode::parse(code.as_str()).unwrap(), code.clone());
+            prop_assert_eq!(QuestionCode::parse(&code.slug()).unwrap(), code.clone());
+            prop_assert_eq!(code.day(), day);
         }
 
         #[test]

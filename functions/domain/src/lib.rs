@@ -10,6 +10,7 @@ mod office;
 mod petition;
 mod procedure;
 mod progress;
+mod question;
 mod rating;
 mod scorecard;
 mod statistics;
@@ -21,7 +22,7 @@ pub use applicant::{Applicant, ApplicantError, Email, IdentityNumber, OwnerType,
 pub use calendar::{CalendarError, DayKind, FIRST_YEAR, LAST_YEAR, OfficeHours, WorkingCalendar};
 pub use codes::{
     AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, NationalDossierCode,
-    PETITION_CODE_ALPHABET, PetitionCode, ProcedureCode,
+    NationalQuestionId, PETITION_CODE_ALPHABET, PetitionCode, ProcedureCode, QuestionCode,
 };
 pub use deadline::{
     DeadlineClock, DeadlineError, Extension, Pause, ResolutionTime, ResolutionTimeError, TimeUnit,
@@ -44,6 +45,11 @@ pub use procedure::{
     ServiceCase, StepGroup, import_catalogue,
 };
 pub use progress::{Actor, DossierProgress, Event, ProgressError, reception};
+pub use question::{
+    Asker, DERIVED_TITLE, MAX_ANSWER_TEXT, MAX_ASKER_NAME, MAX_QUESTION_TEXT, MAX_QUESTION_TITLE,
+    Question, QuestionAction, QuestionError, QuestionEvent, QuestionOrigin, QuestionProgress,
+    QuestionStage, QuestionTopic, title_from,
+};
 pub use rating::{EDIT_WINDOW, Indicator, MAX_COMMENT, Rating, RatingError, Satisfaction};
 pub use scorecard::{
     DossierScoreFacts, GroupScore, IndicatorScore, Measure, PetitionScoreFacts,

@@ -389,6 +389,13 @@ impl Official {
         &self.agency == agency && (self.has(Role::Desk) || self.has(Role::AgencyLeader))
     }
 
+    /// Answers, declines, publishes and withdraws `agency`'s questions
+    /// (hỏi đáp): the people who handle its petitions — the desk, which
+    /// meets the public, and the leaders, who answer for the agency.
+    pub fn answers_questions_of(&self, agency: &AgencyCode) -> bool {
+        self.handles_petitions_of(agency)
+    }
+
     /// Sees the agency's register and supervision figures.
     pub fn supervises(&self, agency: &AgencyCode) -> bool {
         self.active && &self.agency == agency && self.roles.iter().any(|r| r.supervises())
@@ -529,6 +536,13 @@ mod tests {
                 who.subject
             );
             assert!(!who.handles_petitions_of(&other), "{}", who.subject);
+            assert_eq!(
+                who.answers_questions_of(&agency()),
+                handles,
+                "{}",
+                who.subject
+            );
+            assert!(!who.answers_questions_of(&other), "{}", who.subject);
         }
         let mut retired = official("r", None, &[Role::Desk]);
         retired.active = false;
