@@ -30,6 +30,7 @@ use crate::state::AppState;
         crate::backoffice::petitions::detail,
         crate::backoffice::petitions::act,
         crate::backoffice::petitions::download,
+        crate::backoffice::scorecard::scorecard,
     ),
     modifiers(&Bearer),
     tags((name = "citizen", description = "What a citizen does"),

@@ -401,6 +401,12 @@ impl Official {
         self.active && &self.agency == agency && self.roles.iter().any(|r| r.supervises())
     }
 
+    /// Reads `agency`'s QĐ 766 scorecard: the agency's leaders, whom it
+    /// scores as a whole (a department head's dashboard is their own).
+    pub fn reads_scorecard_of(&self, agency: &AgencyCode) -> bool {
+        self.active && &self.agency == agency && self.has(Role::AgencyLeader)
+    }
+
     /// Manages `agency`'s departments, officials and routes.
     pub fn administers(&self, agency: &AgencyCode) -> bool {
         (self.has(Role::AgencyAdmin) && &self.agency == agency) || self.has(Role::SystemAdmin)

@@ -51,7 +51,7 @@ async function openFile(path, fileName) {
 
 function renderMenu() {
   const items = [['#/', 'Hàng đợi', 'queues'], ['#/tiep-nhan', 'Tiếp nhận tại quầy', 'counter'],
-    ['#/so-theo-doi', 'Sổ theo dõi (Mẫu 06)', 'register'], ['#/giam-sat', 'Giám sát', 'supervision'], ['#/quan-tri', 'Quản trị', 'admin']];
+    ['#/so-theo-doi', 'Sổ theo dõi (Mẫu 06)', 'register'], ['#/giam-sat', 'Giám sát', 'supervision'], ['#/chi-so-766', 'Chỉ số 766', 'scorecard'], ['#/quan-tri', 'Quản trị', 'admin']];
   document.getElementById('menu').replaceChildren(...items.filter(([, , key]) => me.sections.includes(key))
     .map(([href, text]) => element('li', {}, link(href, text))));
   const out = element('button', { type: 'button', class: 'secondary', text: 'Đăng xuất' });
@@ -376,6 +376,45 @@ async function showSupervision() {
   await load(monthStart(), today());
 }
 
+// ---------- QĐ 766 scorecard ----------
+
+const points = (n) => n.toLocaleString('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+async function showScorecard() {
+  const month = element('input', { type: 'month', value: today().slice(0, 7), max: today().slice(0, 7), required: true });
+  const form = element('form', { class: 'filters' }, element('label', {}, 'Tháng', month), element('button', { type: 'submit', text: 'Xem' }));
+  const slot = element('div');
+  const load = async () => {
+    const card = await api('/can-bo/chi-so-766?month=' + encodeURIComponent(month.value));
+    const rateText = (i) => {
+      if (i.state === 'not_measured') return 'Chưa đo được';
+      if (i.state === 'shown') return 'Xem bảng dưới';
+      const counts = i.counts.map((c) => `${c.label}: ${c.part}/${c.whole}`).join('; ');
+      return `${points(i.rate)}% (${counts})`;
+    };
+    const groups = card.groups.flatMap((g) => [
+      element('h2', { text: `${g.id}. ${g.name}: ${points(g.points)} / ${points(g.max)} điểm` }),
+      table(['Chỉ số', 'Cách tính', 'Kết quả', 'Đủ điểm từ', 'Điểm'], g.indicators.map((i) => element('tr', { class: i.state === 'not_measured' ? 'not-measured' : '' },
+        element('td', { text: `${i.id}. ${i.name}` }), element('td', { text: i.basis }), element('td', { text: rateText(i) }),
+        element('td', { text: i.full_at == null ? '—' : `${points(i.full_at)}%` }),
+        element('td', { text: i.max ? `${points(i.points)} / ${points(i.max)}` : '—' })))),
+    ]);
+    slot.replaceChildren(
+      element('p', { class: 'score-total' }, element('strong', { text: `${points(card.total)} / 100 điểm` }),
+        ` — ${card.agency_name}, tháng ${card.month.slice(5)}/${card.month.slice(0, 4)}. Hệ thống đo được các chỉ số có tổng ${points(card.measured_max)} điểm; chỉ số chưa đo được không được tính điểm.`),
+      ...groups,
+      element('h2', { text: '2.2. Thời gian giải quyết trung bình (ngày làm việc)' }),
+      table(['Thủ tục', 'Số hồ sơ giải quyết', 'Trung bình'], card.average_days.map((r) => element('tr', {},
+        element('td', { text: r.procedure_name }), element('td', { text: String(r.dossiers) }), element('td', { text: points(r.working_days) })))),
+      element('h2', { text: '5.1. Phản ánh, kiến nghị theo lĩnh vực' }),
+      table(['Lĩnh vực', 'Số phản ánh, kiến nghị'], card.petitions_by_category.map((r) => element('tr', {},
+        element('td', { text: r.category }), element('td', { text: String(r.petitions) })))));
+  };
+  form.addEventListener('submit', (e) => { e.preventDefault(); load().catch((error) => say(error.message)); });
+  screen.replaceChildren(heading('Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)'), form, slot);
+  await load();
+}
+
 // ---------- Administration ----------
 
 async function showAdmin() {
@@ -429,6 +468,7 @@ async function route() {
     else if (screenName === 'tiep-nhan') await showCounter();
     else if (screenName === 'so-theo-doi') await showRegister();
     else if (screenName === 'giam-sat') await showSupervision();
+    else if (screenName === 'chi-so-766') await showScorecard();
     else if (screenName === 'quan-tri') await showAdmin();
     else await showQueues(arg && decodeURIComponent(arg), params);
     document.getElementById('noi-dung').focus();

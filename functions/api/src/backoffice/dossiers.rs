@@ -156,6 +156,9 @@ pub async fn me(State(app): State<AppState>, staff: Staff) -> Result<Json<MeView
     if official.supervises(&official.agency) {
         sections.push("supervision");
     }
+    if official.reads_scorecard_of(&official.agency) {
+        sections.push("scorecard");
+    }
     if official.administers(&official.agency) {
         sections.push("admin");
     }

@@ -8,6 +8,7 @@ mod admin;
 mod dossiers;
 pub(crate) mod petitions;
 mod printing;
+pub(crate) mod scorecard;
 mod supervision;
 mod views;
 
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/can-bo/register", get(printing::register))
         .route("/api/can-bo/supervision", get(supervision::dashboard))
+        .route("/api/can-bo/chi-so-766", get(scorecard::scorecard))
         .route("/api/can-bo/admin/agencies", get(admin::agencies))
         .route(
             "/api/can-bo/admin/agency",

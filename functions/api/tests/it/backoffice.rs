@@ -732,6 +732,15 @@ async fn every_back_office_route_checks_role_and_agency() {
         ),
         rule(
             Method::GET,
+            "/api/can-bo/chi-so-766?month=2026-06".into(),
+            json!(null),
+            &["agency_leader"],
+            200,
+            403,
+            None,
+        ),
+        rule(
+            Method::GET,
             "/api/can-bo/admin/agencies".into(),
             json!(null),
             &["system_admin"],

@@ -10,3 +10,4 @@ mod journeys;
 mod petitions;
 mod portal;
 mod rating;
+mod scorecard;
