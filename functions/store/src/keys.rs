@@ -1,9 +1,12 @@
 //! Key spellings, in one place.
 
 use chrono::NaiveDateTime;
-use domain::{AgencyCode, DossierCode, PetitionCode, ProcedureCode, Queue};
+use domain::{
+    AgencyCode, DossierCode, NationalQuestionId, PetitionCode, ProcedureCode, QuestionCode, Queue,
+};
 
 use crate::petitions::PetitionQueue;
+use crate::questions::QuestionQueue;
 use sha2::{Digest, Sha256};
 
 pub const META: &str = "META";
@@ -110,6 +113,42 @@ pub fn queue_sort(due: Option<NaiveDateTime>, code: &DossierCode) -> String {
         Some(due) => format!("{}#{code}", due.format("%Y-%m-%dT%H:%M:%S")),
         None => format!("9999#{code}"),
     }
+}
+
+pub fn question(code: &QuestionCode) -> String {
+    format!("QUESTION#{code}")
+}
+
+/// An agency's lists of questions (GSI2), apart from its other queues.
+pub fn question_queue(agency: &AgencyCode, queue: QuestionQueue) -> String {
+    match queue {
+        QuestionQueue::Unanswered => format!("QUEUE#{agency}#HOIDAP"),
+        QuestionQueue::Unpublished => format!("QUEUE#{agency}#HOIDAP#PUBLISH"),
+    }
+}
+
+pub fn question_sort(at: NaiveDateTime, code: &QuestionCode) -> String {
+    format!("{}#{code}", stamp(at))
+}
+
+/// Every published answer of the deployment (GSI3), newest first.
+pub const PUBLISHED_QUESTIONS: &str = "HOIDAP#PUBLISHED";
+
+/// Question keys live beside the others of the same scope without meeting them.
+pub fn question_idempotency(scope: &str, key: &str) -> String {
+    idempotency(scope, &format!("HOIDAP#{key}"))
+}
+
+/// The key a question asked on the national portal is taken in under, for good.
+pub fn national_question(id: &NationalQuestionId) -> String {
+    format!("DVCQG#{id}")
+}
+
+/// Question packets for the national portal, apart from the dossiers' outbox.
+pub const OUTBOX_DVCQG_QUESTIONS: &str = "OUTBOX#DVCQG#HOIDAP";
+
+pub fn question_outbox_entry(at: NaiveDateTime, code: &QuestionCode, seq: u32) -> String {
+    format!("{}#{code}#{seq:06}", stamp(at))
 }
 
 pub fn procedure(code: &ProcedureCode) -> String {

@@ -12,10 +12,13 @@
 //! | rating | `DOSSIER#<code>` | `RATING` | the applicant's rating; GSI3 `RATINGS#<agency>#<YYYY-MM>` / `<given_at>#<code>` |
 //! | petition (PAKN) | `PETITION#<code>` | `META` | stage, deadlines, contact, files, version; GSI2 its queue, GSI3 `PAKN#<agency>#<YYYY-MM>` / `<received_at>#<code>` |
 //! | its steps | `PETITION#<code>` | `EVENT#<seq:06>` | the history, one item per move, with the official who made it |
+//! | question (hỏi đáp) | `QUESTION#<code>` | `META` | stage, question, asker, answer, origin, version; GSI2 its list, GSI3 `HOIDAP#PUBLISHED` / `<published_at>#<code>` while its answer is on the site |
+//! | its steps | `QUESTION#<code>` | `EVENT#<seq:06>` | the history, one item per move, with the official who made it |
 //! | day sequence | `COUNTER#<agency>#<YYMMDD>` | `META` | `seq`, the last dossier number issued |
 //! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change; `…#repair` resends a dossier whole |
 //! | dead letters | `OUTBOX#DVCQG#DEAD` | as in the outbox | entries that could not be delivered |
-//! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`); a petition's key is `PAKN#<key>`, its owner the account or `phone:<number>` |
+//! | question packets | `OUTBOX#DVCQG#HOIDAP` (dead: `…#DEAD`) | `<time>#<code>#<seq:06>` | `packet` = `answer` or `question`, written with the move that calls for it |
+//! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`); a petition's key is `PAKN#<key>`, its owner the account or `phone:<number>`; a question's `HOIDAP#<key>`, its owner the account or the contact, and `HOIDAP#DVCQG#<HOIDAPID>` (owner `DVCQG`, never expiring) for one taken from the national portal |
 //! | procedure | `PROCEDURE#<code>` | `META` | the catalogue record as JSON |
 //! | audit record | `AUDIT#<agency>#<YYYY-MM>` | `<time>#<uuid v7>` | written with the change |
 //! | agency, departments, routes, officials | see `directory.rs` | | |
@@ -28,10 +31,15 @@
 //! Petitions: `QUEUE#<agency>#PAKN` / `<answer_by>#<code>` while the agency owes the answer,
 //! `…#PAKN#WAITING` / `<asked_at>#<code>` while the sender owes information, `…#PAKN#PUBLISH` /
 //! `<publish_by>#<code>` while a consented answer is not yet published; none once refused or done.
+//! Questions: `QUEUE#<agency>#HOIDAP` / `<asked_at>#<code>` while unanswered,
+//! `…#HOIDAP#PUBLISH` / `<answered_at>#<code>` while answered and not on the site (no answer-by
+//! date: none is set by law).
 //! GSI3 (`GSI3PK` = `REGISTER#<agency>#<YYYY-MM>`, `GSI3SK` = `<received_at>#<code>`): the
 //! register (Mẫu 06) and the supervision figures, by month of receipt; also
 //! `RATINGS#<agency>#<YYYY-MM>`, the month's ratings, and `PAKN#<agency>#<YYYY-MM>`, the
-//! petitions received in the month.
+//! petitions received in the month; also `HOIDAP#PUBLISHED`, every published answer of the
+//! deployment, newest first, one partition for the site's publication (published answers
+//! are few, and the site is the deployment's whole).
 
 mod attachments;
 mod audit;
@@ -44,6 +52,7 @@ mod metrics;
 mod outbox;
 mod petitions;
 mod procedures;
+mod questions;
 mod queues;
 mod ratings;
 mod schema;
@@ -64,6 +73,10 @@ pub use outbox::{OutboxEntry, OutboxKind};
 pub use petitions::{
     NewPetition, PetitionContact, PetitionPage, PetitionQueue, PetitionRecord, PetitionStep,
     PetitionSubmitted,
+};
+pub use questions::{
+    Answerer, NewQuestion, QuestionAsked, QuestionPacket, QuestionPage, QuestionQueue,
+    QuestionRecord, QuestionStep, QuestionSyncEntry, StoredAnswer,
 };
 pub use queues::{QueueFilter, QueuePage};
 pub use ratings::{RatingWrite, StoredRating};

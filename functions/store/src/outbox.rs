@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::{
 use chrono::NaiveDateTime;
 use domain::DossierCode;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::dossiers::Item;
 use crate::error::StoreError;
@@ -91,7 +92,9 @@ impl Store {
         let mut due_found = 0;
         let mut start = None;
         loop {
-            let (page, next) = self.entries_page(kind.partition(), 1000, start).await?;
+            let (page, next) = self
+                .entries_page::<OutboxEntry>(kind.partition(), 1000, start)
+                .await?;
             due_found += page.iter().filter(|e| e.is_due(now)).count();
             found.extend(page);
             start = next;
@@ -122,12 +125,12 @@ impl Store {
     }
 
     /// One page (at most `limit` entries, 1 MB) of a partition's entries.
-    async fn entries_page(
+    pub(crate) async fn entries_page<T: DeserializeOwned>(
         &self,
         partition: &str,
         limit: i32,
         start: Option<Item>,
-    ) -> Result<(Vec<OutboxEntry>, Option<Item>), StoreError> {
+    ) -> Result<(Vec<T>, Option<Item>), StoreError> {
         let out = self
             .ddb
             .query()
@@ -176,19 +179,36 @@ impl Store {
         not_before: NaiveDateTime,
         error: &str,
     ) -> Result<(), StoreError> {
+        self.defer_entry(
+            kind.partition(),
+            &entry.sort_key,
+            entry.attempts,
+            not_before,
+            error,
+        )
+        .await
+    }
+
+    /// Records a failed attempt of the entry `sort_key` of `partition`,
+    /// which had failed `attempts` times before.
+    pub(crate) async fn defer_entry(
+        &self,
+        partition: &str,
+        sort_key: &str,
+        attempts: u32,
+        not_before: NaiveDateTime,
+        error: &str,
+    ) -> Result<(), StoreError> {
         self.ddb
             .update_item()
             .table_name(&self.settings.table)
-            .key("PK", AttributeValue::S(kind.partition().into()))
-            .key("SK", AttributeValue::S(entry.sort_key.clone()))
+            .key("PK", AttributeValue::S(partition.into()))
+            .key("SK", AttributeValue::S(sort_key.into()))
             .update_expression(
                 "SET attempts = :attempts, not_before = :not_before, last_error = :error",
             )
             .condition_expression("attribute_exists(PK)")
-            .expression_attribute_values(
-                ":attempts",
-                AttributeValue::N((entry.attempts + 1).to_string()),
-            )
+            .expression_attribute_values(":attempts", AttributeValue::N((attempts + 1).to_string()))
             .expression_attribute_values(
                 ":not_before",
                 AttributeValue::S(not_before.format("%Y-%m-%dT%H:%M:%S").to_string()),
@@ -297,7 +317,8 @@ impl Store {
             })
             .collect();
         self.batch_write(releases).await?;
-        self.batch_write(deletes(&dead_letters(kind), dead)).await
+        self.batch_write(deletes(&dead_letters(kind), sort_keys(dead)))
+            .await
     }
 
     /// Marks entries done.
@@ -306,17 +327,25 @@ impl Store {
         kind: OutboxKind,
         entries: &[OutboxEntry],
     ) -> Result<(), StoreError> {
-        self.batch_write(deletes(kind.partition(), entries)).await
+        self.batch_write(deletes(kind.partition(), sort_keys(entries)))
+            .await
     }
 }
 
-fn deletes(partition: &str, entries: &[OutboxEntry]) -> Vec<WriteRequest> {
-    entries
-        .iter()
-        .map(|entry| {
+fn sort_keys(entries: &[OutboxEntry]) -> impl Iterator<Item = &str> {
+    entries.iter().map(|e| e.sort_key.as_str())
+}
+
+/// Deletes of the entries `sort_keys` of `partition`.
+pub(crate) fn deletes<'a>(
+    partition: &str,
+    sort_keys: impl Iterator<Item = &'a str>,
+) -> Vec<WriteRequest> {
+    sort_keys
+        .map(|sort_key| {
             let delete = DeleteRequest::builder()
                 .key("PK", AttributeValue::S(partition.into()))
-                .key("SK", AttributeValue::S(entry.sort_key.clone()))
+                .key("SK", AttributeValue::S(sort_key.into()))
                 .build()
                 .expect("key is set");
             WriteRequest::builder().delete_request(delete).build()
