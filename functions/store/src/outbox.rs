@@ -56,6 +56,12 @@ impl OutboxEntry {
     pub fn is_due(&self, now: NaiveDateTime) -> bool {
         self.not_before.is_none_or(|t| t <= now)
     }
+
+    /// When the change was written (the sort key starts with it).
+    pub fn queued_at(&self) -> Option<NaiveDateTime> {
+        let stamp = self.sort_key.split('#').next()?;
+        NaiveDateTime::parse_from_str(stamp, "%Y-%m-%dT%H:%M:%S").ok()
+    }
 }
 
 /// The partition where entries that could not be delivered are kept for people.

@@ -17,7 +17,8 @@ use dvcqg::connections::Connections;
 use dvcqg::jobs::Job;
 use dvcqg::worker::{Worker, WorkerSettings};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
-use store::{Store, StoreSettings};
+use dvcqg::jobs::JobReport;
+use store::{OutboxKind, Store, StoreSettings};
 
 /// Another outbox run is started only with this much of the invocation left.
 const RUN_MARGIN: Duration = Duration::from_secs(20);
@@ -40,6 +41,7 @@ async fn main() -> Result<(), Error> {
     let connections = Connections::from_env(Some(secrets)).map_err(Error::from)?;
     let public_url =
         std::env::var("DVC_PUBLIC_URL").map_err(|_| Error::from("DVC_PUBLIC_URL is not set"))?;
+    let outbox = store.clone();
     let worker = Worker::new(
         store,
         Arc::new(connections),
@@ -48,16 +50,35 @@ async fn main() -> Result<(), Error> {
             ..WorkerSettings::default()
         },
     );
-    let worker = &worker;
+    let (worker, outbox) = (&worker, &outbox);
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<serde_json::Value>| async move {
             let job = Job::from_event(event.payload).map_err(Error::from)?;
             let deadline = event.context.deadline();
             let more_time = move || std::time::SystemTime::now() + RUN_MARGIN < deadline;
             let report = job.run(worker, vietnam_now, more_time).await?;
-            tracing::info!(report = %serde_json::to_string(&report)?, "sync job done");
+            // The stack's alarms read these two fields (infra/template.yaml).
+            let oldest = outbox.pending_outbox(OutboxKind::Dvcqg, 1).await?;
+            let oldest_pending_seconds = oldest
+                .first()
+                .and_then(|entry| entry.queued_at())
+                .map_or(0, |at| (vietnam_now() - at).num_seconds().max(0));
+            tracing::info!(
+                dead_lettered = dead_lettered(&report),
+                oldest_pending_seconds,
+                report = %serde_json::to_string(&report)?,
+                "sync job done"
+            );
             Ok::<_, Error>(serde_json::to_value(report)?)
         },
     ))
     .await
+}
+
+/// Outbox entries the run moved to the dead letters.
+fn dead_lettered(report: &JobReport) -> usize {
+    match report {
+        JobReport::Outbox(run) | JobReport::Intake { outbox: run, .. } => run.entries_dead,
+        JobReport::Reconcile(_) | JobReport::Statistics { .. } => 0,
+    }
 }
