@@ -8,6 +8,40 @@ use aws_sdk_dynamodb::types::{
 
 use crate::error::StoreError;
 
+/// The table's own keys: partition and sort.
+pub const TABLE_KEYS: (&str, &str) = ("PK", "SK");
+
+/// A global secondary index: its name, partition key and sort key
+/// (string attributes, every attribute projected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexKeys {
+    pub name: &'static str,
+    pub partition: &'static str,
+    pub sort: &'static str,
+}
+
+/// The indexes of the records design (`lib.rs` says what each holds).
+pub const INDEXES: [IndexKeys; 3] = [
+    IndexKeys {
+        name: "GSI1",
+        partition: "GSI1PK",
+        sort: "GSI1SK",
+    },
+    IndexKeys {
+        name: "GSI2",
+        partition: "GSI2PK",
+        sort: "GSI2SK",
+    },
+    IndexKeys {
+        name: "GSI3",
+        partition: "GSI3PK",
+        sort: "GSI3SK",
+    },
+];
+
+/// The attribute whose time (seconds since the epoch) expires an item.
+pub const TTL_ATTRIBUTE: &str = "expires_at";
+
 fn key(name: &str, kind: KeyType) -> KeySchemaElement {
     KeySchemaElement::builder()
         .attribute_name(name)
@@ -24,11 +58,11 @@ fn string_attribute(name: &str) -> AttributeDefinition {
         .expect("name and type are set")
 }
 
-fn index(name: &str, pk: &str, sk: &str) -> GlobalSecondaryIndex {
+fn index_of(index: IndexKeys) -> GlobalSecondaryIndex {
     GlobalSecondaryIndex::builder()
-        .index_name(name)
-        .key_schema(key(pk, KeyType::Hash))
-        .key_schema(key(sk, KeyType::Range))
+        .index_name(index.name)
+        .key_schema(key(index.partition, KeyType::Hash))
+        .key_schema(key(index.sort, KeyType::Range))
         .projection(
             Projection::builder()
                 .projection_type(ProjectionType::All)
@@ -44,26 +78,27 @@ pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, table: &str) -> Result
     if exists {
         return Ok(());
     }
+    let (partition, sort) = TABLE_KEYS;
     let mut request = ddb
         .create_table()
         .table_name(table)
         .billing_mode(BillingMode::PayPerRequest)
-        .key_schema(key("PK", KeyType::Hash))
-        .key_schema(key("SK", KeyType::Range))
-        .global_secondary_indexes(index("GSI1", "GSI1PK", "GSI1SK"))
-        .global_secondary_indexes(index("GSI2", "GSI2PK", "GSI2SK"))
-        .global_secondary_indexes(index("GSI3", "GSI3PK", "GSI3SK"));
-    for name in [
-        "PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK",
-    ] {
-        request = request.attribute_definitions(string_attribute(name));
+        .key_schema(key(partition, KeyType::Hash))
+        .key_schema(key(sort, KeyType::Range))
+        .attribute_definitions(string_attribute(partition))
+        .attribute_definitions(string_attribute(sort));
+    for index in INDEXES {
+        request = request
+            .global_secondary_indexes(index_of(index))
+            .attribute_definitions(string_attribute(index.partition))
+            .attribute_definitions(string_attribute(index.sort));
     }
     request.send().await.map_err(StoreError::sdk)?;
     ddb.update_time_to_live()
         .table_name(table)
         .time_to_live_specification(
             TimeToLiveSpecification::builder()
-                .attribute_name("expires_at")
+                .attribute_name(TTL_ATTRIBUTE)
                 .enabled(true)
                 .build()
                 .expect("name and flag are set"),
