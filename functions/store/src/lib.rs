@@ -80,7 +80,7 @@ pub use questions::{
 };
 pub use queues::{QueueFilter, QueuePage};
 pub use ratings::{RatingWrite, StoredRating};
-pub use schema::{create_bucket, create_table};
+pub use schema::{INDEXES, IndexKeys, TABLE_KEYS, TTL_ATTRIBUTE, create_bucket, create_table};
 pub use settings::StoreSettings;
 
 use std::collections::HashMap;
