@@ -77,6 +77,15 @@ pub enum ApiError {
     PetitionKeyReused,
     #[error(transparent)]
     Petition(domain::PetitionError),
+    #[error("question not found")]
+    QuestionNotFound,
+    /// Someone moved the question first; carries its fresh state.
+    #[error("the question changed meanwhile")]
+    QuestionStale(Box<serde_json::Value>),
+    #[error("idempotency key reused with another question")]
+    QuestionKeyReused,
+    #[error(transparent)]
+    Question(domain::QuestionError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -98,7 +107,8 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// With `HO_SO_DA_THAY_DOI` from the back office: the dossier as it is now;
-    /// with `PHAN_ANH_DA_THAY_DOI`: the petition as it is now.
+    /// with `PHAN_ANH_DA_THAY_DOI`: the petition as it is now; with
+    /// `HOI_DAP_DA_THAY_DOI`: the question as it is now.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub current: Option<serde_json::Value>,
@@ -235,6 +245,25 @@ impl ApiError {
                 Some("Idempotency-Key".into()),
             ),
             Petition(e) => petition_parts(e),
+            QuestionNotFound => (
+                S::NOT_FOUND,
+                "HOI_DAP_KHONG_TON_TAI",
+                "Không tìm thấy câu hỏi với mã câu hỏi và mã tra cứu đã nhập.".into(),
+                None,
+            ),
+            QuestionStale(_) => (
+                S::CONFLICT,
+                "HOI_DAP_DA_THAY_DOI",
+                "Câu hỏi vừa được người khác cập nhật; trạng thái mới nhất được hiển thị, vui lòng xem lại trước khi thao tác.".into(),
+                None,
+            ),
+            QuestionKeyReused => (
+                S::UNPROCESSABLE_ENTITY,
+                "KHOA_CHONG_TRUNG_DA_DUNG",
+                "Mã chống gửi trùng này đã được dùng cho một câu hỏi khác.".into(),
+                Some("Idempotency-Key".into()),
+            ),
+            Question(e) => question_parts(e),
             Internal(_) => (S::INTERNAL_SERVER_ERROR, "LOI_HE_THONG", "Đã có lỗi xảy ra; vui lòng thử lại sau.".into(), None),
         }
     }
@@ -309,6 +338,78 @@ fn petition_parts(e: &domain::PetitionError) -> (StatusCode, &'static str, Strin
             Some("note".into()),
         ),
         OutOfOrder { .. } | Deadline(_) => (
+            S::INTERNAL_SERVER_ERROR,
+            "LOI_HE_THONG",
+            "Đã có lỗi xảy ra; vui lòng thử lại sau.".into(),
+            None,
+        ),
+    }
+}
+
+fn question_parts(e: &domain::QuestionError) -> (StatusCode, &'static str, String, Option<String>) {
+    use StatusCode as S;
+    use domain::QuestionAction as A;
+    use domain::QuestionError::*;
+    let invalid = |field: &str, message: String| {
+        (
+            S::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE",
+            message,
+            Some(field.to_owned()),
+        )
+    };
+    let most = |n: usize| crate::petitions::thousands(n);
+    match e {
+        TitleMissing => invalid("title", "Vui lòng nhập tiêu đề câu hỏi.".into()),
+        TitleTooLong => invalid(
+            "title",
+            format!("Tiêu đề không quá {} ký tự.", domain::MAX_QUESTION_TITLE),
+        ),
+        TextMissing => invalid("question", "Vui lòng nhập nội dung câu hỏi.".into()),
+        TextTooLong => invalid(
+            "question",
+            format!(
+                "Nội dung câu hỏi không quá {} ký tự.",
+                most(domain::MAX_QUESTION_TEXT)
+            ),
+        ),
+        NameMissing | NameTooLong => invalid(
+            "contact.full_name",
+            format!(
+                "Họ và tên không được để trống và không quá {} ký tự.",
+                domain::MAX_ASKER_NAME
+            ),
+        ),
+        NoContact => invalid(
+            "contact.email",
+            "Vui lòng nhập thư điện tử hoặc số điện thoại để nhận câu trả lời, hoặc đăng nhập."
+                .into(),
+        ),
+        Email(e) => invalid("contact.email", e.message_vi().into()),
+        Phone(e) => invalid("contact.phone", e.message_vi().into()),
+        NotNow { stage, action } => (
+            S::CONFLICT,
+            "THAO_TAC_KHONG_HOP_LE",
+            format!(
+                "Không thể thực hiện “{}” khi câu hỏi đang ở trạng thái “{}”.",
+                action.label_vi(),
+                stage.label_vi()
+            ),
+            None,
+        ),
+        NoteNeeded(action) => invalid(
+            "note",
+            match action {
+                A::Answer => "Vui lòng nhập nội dung trả lời.",
+                A::Decline => "Vui lòng nêu lý do từ chối trả lời.",
+                _ => "Vui lòng nêu lý do gỡ câu trả lời.",
+            }
+            .into(),
+        ),
+        NoteTooLong { max, .. } => {
+            invalid("note", format!("Nội dung không quá {} ký tự.", most(*max)))
+        }
+        OutOfOrder { .. } | BadHistory => (
             S::INTERNAL_SERVER_ERROR,
             "LOI_HE_THONG",
             "Đã có lỗi xảy ra; vui lòng thử lại sau.".into(),
@@ -462,10 +563,13 @@ impl IntoResponse for ApiError {
             ApiError::Attachment(e) => Some(e.to_string()),
             ApiError::Refused { detail, .. } => Some(detail.clone()),
             ApiError::Petition(e) => Some(e.to_string()),
+            ApiError::Question(e) => Some(e.to_string()),
             _ => None,
         };
         let current = match self {
-            ApiError::Stale(state) | ApiError::PetitionStale(state) => Some(*state),
+            ApiError::Stale(state)
+            | ApiError::PetitionStale(state)
+            | ApiError::QuestionStale(state) => Some(*state),
             _ => None,
         };
         let body = Problem {

@@ -11,6 +11,7 @@ mod error;
 mod openapi;
 mod petitions;
 mod portal;
+mod questions;
 mod rating;
 mod search_page;
 mod state;
@@ -36,16 +37,19 @@ pub fn backoffice_router() -> Router<AppState> {
     backoffice::routes()
 }
 
-/// What writes: upload tickets, submission, supplements, and feedback and
-/// petitions with their follow-ups (the `submit` Lambda).
+/// What writes: upload tickets, submission, supplements, feedback and
+/// petitions with their follow-ups, and questions (the `submit` Lambda).
 pub fn submission_router() -> Router<AppState> {
-    citizen::submission_routes().merge(petitions::submission_routes())
+    citizen::submission_routes()
+        .merge(petitions::submission_routes())
+        .merge(questions::submission_routes())
 }
 
-/// What reads: tracking (of dossiers and of petitions), "my dossiers",
+/// What reads: tracking (of dossiers, petitions and questions), "my dossiers",
 /// downloads, the API description (the `track` Lambda).
 pub fn tracking_router() -> Router<AppState> {
     citizen::tracking_routes()
         .merge(petitions::tracking_routes())
+        .merge(questions::tracking_routes())
         .merge(openapi::router())
 }

@@ -10,7 +10,7 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Cổng dịch vụ công — API", description = "Citizen API: submission, tracking, supplements, feedback and petitions; and the back office's handling of feedback and petitions. Every error is application/problem+json."),
+    info(title = "Cổng dịch vụ công — API", description = "Citizen API: submission, tracking, supplements, feedback and petitions, questions; and the back office's handling of feedback and petitions and of questions. Every error is application/problem+json."),
     paths(
         crate::citizen::create_upload,
         crate::citizen::submit,
@@ -30,11 +30,16 @@ use crate::state::AppState;
         crate::backoffice::petitions::detail,
         crate::backoffice::petitions::act,
         crate::backoffice::petitions::download,
+        crate::questions::ask,
+        crate::questions::track,
+        crate::backoffice::questions::queue,
+        crate::backoffice::questions::detail,
+        crate::backoffice::questions::act,
         crate::backoffice::scorecard::scorecard,
     ),
     modifiers(&Bearer),
     tags((name = "citizen", description = "What a citizen does"),
-        (name = "back-office", description = "What an official does (feedback and petitions so far)"))
+        (name = "back-office", description = "What an official does (feedback and petitions, questions so far)"))
 )]
 struct ApiDoc;
 

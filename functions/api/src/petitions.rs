@@ -575,7 +575,7 @@ async fn verified_files(
 }
 
 /// A signed-in caller sends and follows as a citizen, never as an official.
-fn as_citizen(caller: Option<Caller>) -> Result<Option<Caller>, ApiError> {
+pub(crate) fn as_citizen(caller: Option<Caller>) -> Result<Option<Caller>, ApiError> {
     match caller {
         Some(c) if !c.has(Role::Citizen) => Err(ApiError::Forbidden),
         other => Ok(other),

@@ -162,6 +162,9 @@ pub async fn me(State(app): State<AppState>, staff: Staff) -> Result<Json<MeView
     if official.administers(&official.agency) {
         sections.push("admin");
     }
+    if official.answers_questions_of(&official.agency) {
+        sections.push("questions");
+    }
     Ok(Json(MeView {
         subject: official.subject.clone(),
         name: official.name.clone(),

@@ -1,6 +1,6 @@
 //! The one-stop back office: work queues, dossier actions, counter receipts,
-//! printed forms, the register, supervision, administration, and feedback
-//! and petitions (PAKN). Every route
+//! printed forms, the register, supervision, administration, feedback
+//! and petitions (PAKN), and questions (hỏi đáp). Every route
 //! takes a [`Staff`] — a signed-in person with an active official account —
 //! and checks the account's roles and agency through `domain::Official`.
 
@@ -8,6 +8,7 @@ mod admin;
 mod dossiers;
 pub(crate) mod petitions;
 mod printing;
+pub(crate) mod questions;
 pub(crate) mod scorecard;
 mod supervision;
 mod views;
@@ -47,6 +48,9 @@ pub fn routes() -> Router<AppState> {
             "/api/can-bo/phan-anh/{code}/files/{file_id}",
             get(petitions::download),
         )
+        .route("/api/can-bo/hoi-dap", get(questions::queue))
+        .route("/api/can-bo/hoi-dap/{code}", get(questions::detail))
+        .route("/api/can-bo/hoi-dap/{code}/actions", post(questions::act))
         .route("/api/can-bo/register", get(printing::register))
         .route("/api/can-bo/supervision", get(supervision::dashboard))
         .route("/api/can-bo/chi-so-766", get(scorecard::scorecard))

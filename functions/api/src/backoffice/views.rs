@@ -24,7 +24,7 @@ pub struct MeView {
     pub department: Option<String>,
     pub roles: Vec<RoleView>,
     pub queues: Vec<QueueSummaryView>,
-    /// What the menu offers: `queues`, `counter`, `register`, `supervision`, `admin`.
+    /// What the menu offers: `queues`, `counter`, `register`, `supervision`, `admin`, `questions`.
     pub sections: Vec<&'static str>,
 }
 

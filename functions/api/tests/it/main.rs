@@ -9,5 +9,6 @@ mod helpers;
 mod journeys;
 mod petitions;
 mod portal;
+mod questions;
 mod rating;
 mod scorecard;
