@@ -33,6 +33,69 @@ pub struct Function {
     pub reserved_concurrency: Option<i64>,
 }
 
+impl Function {
+    /// The route of this function that serves `method` on `path`: the
+    /// same route, or a greedy `{proxy+}` route (or `ANY`) above it.
+    pub fn route_for(&self, method: &str, path: &str) -> Option<&ApiRoute> {
+        self.routes.iter().find(|r| {
+            let method_matches = r.method == method || r.method == "ANY";
+            let path_matches = match r.path.strip_suffix("{proxy+}") {
+                Some(prefix) => path.starts_with(prefix) && path.len() > prefix.len(),
+                None => r.path == path,
+            };
+            method_matches && path_matches
+        })
+    }
+}
+
+/// The routes of an axum `Router`, read from its `Debug` form (axum has no
+/// other way to list them): each path with the methods it answers (`HEAD`
+/// left out, axum adds it to `GET`). Errs when the form is not the one
+/// this reader knows, so a change of axum fails loudly, never silently.
+pub fn router_routes(debug: &str) -> Result<Vec<(String, Vec<String>)>, String> {
+    let unknown = || "not the Debug form of an axum 0.8 Router".to_owned();
+    let path_router = debug
+        .split("fallback_router:")
+        .next()
+        .filter(|s| s.contains("path_router: PathRouter"))
+        .ok_or_else(unknown)?;
+    let (routes, node) = path_router
+        .split_once("node: Node { paths: {")
+        .ok_or_else(unknown)?;
+    let mut methods = std::collections::HashMap::new();
+    for part in routes.split("RouteId(").skip(1) {
+        let (id, rest) = part.split_once(')').ok_or_else(unknown)?;
+        if let Some(allowed) = rest
+            .split_once("allow_header: Bytes(b\"")
+            .and_then(|(_, tail)| tail.split_once('"'))
+            .map(|(allowed, _)| allowed)
+        {
+            let list: Vec<String> = allowed
+                .split(',')
+                .filter(|m| *m != "HEAD" && !m.is_empty())
+                .map(str::to_owned)
+                .collect();
+            methods.insert(id.to_owned(), list);
+        }
+    }
+    let mut found = Vec::new();
+    for part in node.split("RouteId(").skip(1) {
+        let (id, rest) = part.split_once(')').ok_or_else(unknown)?;
+        let path = rest
+            .split_once('"')
+            .and_then(|(_, tail)| tail.split_once('"'))
+            .map(|(path, _)| path.to_owned())
+            .ok_or_else(unknown)?;
+        let list = methods.get(id).cloned().ok_or_else(unknown)?;
+        found.push((path, list));
+    }
+    if found.is_empty() {
+        return Err(unknown());
+    }
+    found.sort();
+    Ok(found)
+}
+
 impl Template {
     pub fn read(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -117,6 +180,22 @@ impl Template {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_routers_debug_form_gives_its_paths_and_methods() {
+        let debug = r#"Router { path_router: PathRouter { routes: {RouteId(2): MethodRouter(MethodRouter { get: BoxedHandler, allow_header: Bytes(b"GET,HEAD") }), RouteId(1): MethodRouter(MethodRouter { post: BoxedHandler, put: BoxedHandler, allow_header: Bytes(b"POST,PUT") })}, node: Node { paths: {RouteId(2): "/api/a/{code}", RouteId(1): "/api/b"} } }, fallback_router: PathRouter { routes: {RouteId(1): Route(Route)}, node: Node { paths: {RouteId(1): "/"} } }, default_fallback: true }"#;
+        assert_eq!(
+            router_routes(debug).unwrap(),
+            [
+                ("/api/a/{code}".to_owned(), vec!["GET".to_owned()]),
+                (
+                    "/api/b".to_owned(),
+                    vec!["POST".to_owned(), "PUT".to_owned()]
+                ),
+            ]
+        );
+        assert!(router_routes("Router { something else }").is_err());
+    }
 
     #[test]
     fn a_functions_routes_and_artifact_are_read() {

@@ -12,3 +12,4 @@ mod portal;
 mod questions;
 mod rating;
 mod scorecard;
+mod stack;
