@@ -13,7 +13,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const { server, url } = await serve(root, Number(port));
 const pages = ['/thu-tuc/1-001193/', '/thu-tuc/2-002235/', '/', '/thu-tuc/', '/linh-vuc/', '/linh-vuc/ho-tich/',
   '/huong-dan/nop-ho-so-truc-tuyen/', '/nop-ho-so/?thu-tuc=1.001193', '/tra-cuu/', '/ho-so-cua-toi/', '/404.html',
-  '/tim-kiem/?q=dang+ky+khai+sinh'];
+  '/tim-kiem/?q=dang+ky+khai+sinh', '/dat-cau-hoi/?thu-tuc=1.001193', '/tra-cuu-cau-hoi/'];
 const browser = await launch();
 let failed = 0;
 try {
