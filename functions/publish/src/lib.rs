@@ -13,12 +13,14 @@
 //! deleted, so nothing withdrawn stays on the site.
 //!
 //! [`publish_all`] runs every publication; each owns its directories
-//! (`content/thong-ke/` and `static/thong-ke/` for [`statistics`]) and
+//! (`content/thong-ke/` and `static/thong-ke/` for [`statistics`],
+//! `content/hoi-dap/` and `static/hoi-dap/` for [`questions`]) and
 //! reports what it changed as one [`Publication`]. A new publication is a
 //! module with an `async fn publish(store, today, site) ->
 //! Result<Publication, PublishError>` and one line in [`publish_all`].
 
 pub mod generated;
+pub mod questions;
 pub mod statistics;
 
 use std::collections::BTreeMap;
@@ -151,5 +153,8 @@ pub async fn publish_all(
     report
         .publications
         .push(statistics::publish(store, today, site).await?);
+    report
+        .publications
+        .push(questions::publish(store, today, site).await?);
     Ok(report)
 }

@@ -5,6 +5,8 @@
 // `search::fold` (functions/search): the browser tests check that both
 // rank the relevance queries alike, so change them together.
 // Without JavaScript the same form goes to the API's results page.
+// Under the procedures, the published questions and answers with the query's
+// words ("Hỏi đáp", from /hoi-dap/chi-muc.json, written by `publish`).
 
 const ROOT = new URL('../tim-kiem/', import.meta.url);
 const LIMIT = 20;
@@ -458,6 +460,52 @@ async function meiliSearch(config, query, filters, limit) {
   };
 }
 
+// ---- Questions and answers (publish::questions::QuestionIndex) ----
+
+const QUESTIONS = new URL('../hoi-dap/chi-muc.json', import.meta.url);
+/** The question index format this code reads (publish::questions::INDEX_FORMAT). */
+const QUESTION_FORMAT = 1;
+let questionIndex;
+
+/** The published questions, fetched once; none where nothing is published (or it cannot be fetched). */
+function publishedQuestions() {
+  questionIndex ??= getJSON(QUESTIONS).then((index) => {
+    if (index.format !== QUESTION_FORMAT) throw new Error(`question index format ${index.format}`);
+    return {
+      stop: new Set(index.stop),
+      questions: index.questions.map((q) => ({
+        ...q,
+        words: new Set(q.words.split(' ')),
+        titleWords: new Set(words(q.title).map((w) => w.folded)),
+      })),
+    };
+  }).catch(() => ({ stop: new Set(), questions: [] }));
+  return questionIndex;
+}
+
+/**
+ * The published questions (about `procedure`, if given) that have every word of `query`, folded
+ * as the index folds them, stop words left out; while typing, the last word may be the start of
+ * one. Those with more of the words in their title first, then the newest: `{total, hits}`.
+ */
+export async function findQuestions(query, { procedure = null, limit = 5 } = {}) {
+  const index = await publishedQuestions();
+  const typed = words(query);
+  const kept = typed.filter((w) => !index.stop.has(w.exact));
+  const terms = (kept.length ? kept : typed).map((w) => w.folded);
+  const typing = terms.length > 0 && !SPACE_AT_END.test(query);
+  const has = (set, term, last) => set.has(term)
+    || (last && typing && Array.from(term).length >= 2 && [...set].some((w) => w.startsWith(term)));
+  const found = [];
+  for (const q of index.questions) {
+    if (procedure && q.procedure !== procedure) continue;
+    if (!terms.every((t, i) => has(q.words, t, i + 1 === terms.length))) continue;
+    found.push({ q, inTitle: terms.filter((t, i) => has(q.titleWords, t, i + 1 === terms.length)).length });
+  }
+  found.sort((a, b) => b.inTitle - a.inTitle);
+  return { total: found.length, hits: found.slice(0, limit).map((f) => f.q) };
+}
+
 // ---- The engine the page uses ----
 
 let meili; // promise of the config, or of null once the fallback has taken over
@@ -514,6 +562,7 @@ function page(form) {
       more.hidden = true;
       status.textContent = '';
       showCounts(null);
+      showQuestions(query, { total: 0, hits: [] });
       return;
     }
     let answer;
@@ -526,6 +575,26 @@ function page(form) {
     }
     if (turn !== latest) return;
     show(query, answer);
+    const asked = await findQuestions(query);
+    if (turn === latest) showQuestions(query, asked);
+  }
+
+  /** "Hỏi đáp": the published questions with the query's words, under the procedures. */
+  function showQuestions(query, { total, hits }) {
+    const box = document.getElementById('hoi-dap-ket-qua');
+    if (!box) return;
+    box.hidden = !hits.length;
+    document.getElementById('hoi-dap-danh-sach').replaceChildren(...hits.map((q) => {
+      const item = document.createElement('li');
+      const facts = Object.assign(document.createElement('p'), { className: 'note' });
+      facts.textContent = [q.procedure_name, `Trả lời ngày ${q.date.split('-').reverse().join('/')}`].filter(Boolean).join(' · ');
+      item.append(Object.assign(document.createElement('a'), { href: q.path, textContent: q.title }), facts);
+      return item;
+    }));
+    const all = document.getElementById('hoi-dap-them');
+    all.hidden = total <= hits.length;
+    all.href = all.href.split('?')[0] + '?' + new URLSearchParams({ q: trim(query) });
+    all.textContent = `Xem cả ${total} câu hỏi`;
   }
 
   function show(query, { total, complete, hits, facets }) {
