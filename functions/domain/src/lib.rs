@@ -11,6 +11,7 @@ mod petition;
 mod procedure;
 mod progress;
 mod question;
+pub mod public_statistics;
 mod rating;
 mod scorecard;
 mod statistics;
@@ -55,7 +56,9 @@ pub use scorecard::{
     DossierScoreFacts, GroupScore, IndicatorScore, Measure, PetitionScoreFacts,
     ProcedureScoreFacts, Reconsidered, Scorecard, ScorecardFacts, Share,
 };
-pub use statistics::{DossierFacts, Month, MonthError, MonthlyTally};
+pub use statistics::{
+    CARRY_OVER_MONTHS, DossierFacts, Month, MonthError, MonthlyTally, Outcome, Standing,
+};
 pub use status::{
     Action, Holder, NationalStatus, Phase, Role, Stage, TransitionError, UnknownRole,
     UnknownStatus, apply, opening, rule,

@@ -31,7 +31,14 @@
 //!   resolved — the same line the work queues and the dashboard draw.
 //!
 //! A month runs from its first day at 00:00 to the next month's first day
-//! at 00:00, excluded; times are Vietnam's civil time.
+//! at 00:00, excluded; times are Vietnam's civil time. A month still
+//! running is tallied as of an instant ([`MonthlyTally::as_of`]): the
+//! month so far, open dossiers standing against their appointment then.
+//!
+//! [`Standing::of`] is the rule for one dossier, which every table of the
+//! portal folds: this national table, and the public statistics
+//! ([`crate::public_statistics`]), which split "in time" into early and on
+//! time.
 
 use std::fmt;
 
@@ -39,6 +46,14 @@ use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::timeliness::Timeliness;
+
+/// A month's table is counted from the dossiers received in it and in
+/// this many months before it: a dossier received earlier and still open
+/// at the month's start is not carried over. Each month is one register
+/// `Query` (and one per further 1 MB page); resolution times are counted
+/// in working days, a few months at most, so a dossier open for over a
+/// year is an anomaly for the work queues, not for the monthly tables.
+pub const CARRY_OVER_MONTHS: u32 = 12;
 
 /// A calendar month, written `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -189,11 +204,97 @@ pub struct MonthlyTally {
     pub withdrawn: u64,
 }
 
+/// How one dossier counts in a month's table, by the rules above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standing {
+    /// Not part of the month: received after it (or after the instant it
+    /// is tallied at), resolved before it began, or withdrawn before it.
+    Outside,
+    /// Withdrawn, received in the month: left out of every count.
+    Withdrawn,
+    Counted {
+        /// Received in the month; else carried over from before it.
+        received: bool,
+        outcome: Outcome,
+    },
+}
+
+/// Where a counted dossier stands at the month's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Resolved in the month on a day before the appointment day.
+    Early,
+    /// Resolved in the month by the appointment, or without a resolution
+    /// time to miss ([`Timeliness::NoDeadline`]).
+    OnTime,
+    /// Resolved in the month after the appointment.
+    Late,
+    /// Open at the month's end, the appointment not passed (or none).
+    OpenWithin,
+    /// Open at the month's end, past the appointment.
+    OpenOverdue,
+}
+
+impl Outcome {
+    /// Counted in `resolved_in_time` (TongXuLyDungHan).
+    pub fn in_time(self) -> bool {
+        matches!(self, Outcome::Early | Outcome::OnTime)
+    }
+}
+
+impl Standing {
+    /// How `dossier` counts in `month`, tallied at `at`: at the month's end
+    /// ([`Month::end`]) or, for a month still running, earlier. What
+    /// happened at or after the tally's end has not happened yet: a
+    /// dossier received then is outside, one resolved then is still open.
+    pub fn of(month: Month, at: NaiveDateTime, dossier: &DossierFacts) -> Standing {
+        let (start, end) = (month.start(), month.end().min(at));
+        if dossier.received_at >= end {
+            return Standing::Outside;
+        }
+        let received = dossier.received_at >= start;
+        if dossier.withdrawn() {
+            return match received {
+                true => Standing::Withdrawn,
+                false => Standing::Outside,
+            };
+        }
+        if !received && dossier.finished.is_some_and(|(at, _)| at < start) {
+            return Standing::Outside;
+        }
+        let outcome = match dossier.finished {
+            Some((at, timeliness)) if at < end => match timeliness {
+                Timeliness::Late | Timeliness::Overdue => Outcome::Late,
+                Timeliness::Early => Outcome::Early,
+                Timeliness::OnTime
+                | Timeliness::NoDeadline
+                | Timeliness::WithinDeadline
+                | Timeliness::Withdrawn => Outcome::OnTime,
+            },
+            _ => match dossier.due_at {
+                Some(due) if end > due => Outcome::OpenOverdue,
+                _ => Outcome::OpenWithin,
+            },
+        };
+        Standing::Counted { received, outcome }
+    }
+}
+
 impl MonthlyTally {
     /// Counts `dossiers` for `month`. Dossiers received after the month,
     /// or resolved before it began, are not part of it.
     pub fn of(month: Month, dossiers: impl IntoIterator<Item = DossierFacts>) -> Self {
-        let (start, end) = (month.start(), month.end());
+        Self::as_of(month, month.end(), dossiers)
+    }
+
+    /// Counts `dossiers` for `month` as they stood at `at`: the same as
+    /// [`MonthlyTally::of`] once the month is over, the month so far while
+    /// it runs (open dossiers against their appointment at `at`).
+    pub fn as_of(
+        month: Month,
+        at: NaiveDateTime,
+        dossiers: impl IntoIterator<Item = DossierFacts>,
+    ) -> Self {
         let mut tally = MonthlyTally {
             month,
             received: 0,
@@ -205,38 +306,26 @@ impl MonthlyTally {
             withdrawn: 0,
         };
         for d in dossiers {
-            if d.received_at >= end {
-                continue;
-            }
-            let received_in_month = d.received_at >= start;
-            if d.withdrawn() {
-                tally.withdrawn += u64::from(received_in_month);
-                continue;
-            }
-            let resolved_before = d.finished.is_some_and(|(at, _)| at < start);
-            if received_in_month {
-                tally.received += 1;
-            } else if resolved_before {
-                continue;
-            } else {
-                tally.carried_over += 1;
-            }
-            match d.finished {
-                Some((at, timeliness)) if at < end => match timeliness {
-                    Timeliness::Late | Timeliness::Overdue => tally.resolved_late += 1,
-                    Timeliness::Early
-                    | Timeliness::OnTime
-                    | Timeliness::NoDeadline
-                    | Timeliness::WithinDeadline
-                    | Timeliness::Withdrawn => tally.resolved_in_time += 1,
-                },
-                _ => match d.due_at {
-                    Some(due) if end > due => tally.open_overdue += 1,
-                    _ => tally.open_within += 1,
-                },
-            }
+            tally.add(Standing::of(month, at, &d));
         }
         tally
+    }
+
+    fn add(&mut self, standing: Standing) {
+        let Standing::Counted { received, outcome } = standing else {
+            self.withdrawn += u64::from(standing == Standing::Withdrawn);
+            return;
+        };
+        match received {
+            true => self.received += 1,
+            false => self.carried_over += 1,
+        }
+        match outcome {
+            Outcome::Early | Outcome::OnTime => self.resolved_in_time += 1,
+            Outcome::Late => self.resolved_late += 1,
+            Outcome::OpenWithin => self.open_within += 1,
+            Outcome::OpenOverdue => self.open_overdue += 1,
+        }
     }
 
     /// TongSoXuLy: received in the month and carried over.
@@ -423,6 +512,52 @@ mod tests {
         assert_eq!((tally.carried_over, tally.resolved_in_time), (1, 1));
         let tally = MonthlyTally::of(june().previous(), [d]);
         assert_eq!((tally.received, tally.open_within), (1, 1));
+    }
+
+    /// June tallied at 15/06 00:00, in progress: what happened later has
+    /// not happened yet.
+    #[test]
+    fn a_month_in_progress_is_tallied_as_of_an_instant() {
+        use Timeliness::*;
+        let due = |m, d| Some(at(m, d, 17));
+        let dossiers = [
+            // Open, due 12/06: overdue at the cut.
+            open(at(6, 10, 9), due(6, 12)),
+            // Open, due 19/06: within.
+            open(at(6, 12, 9), due(6, 19)),
+            // Resolved 16/06, after the cut: open at it, past 13/06.
+            done(at(6, 5, 9), due(6, 13), at(6, 16, 9), Late),
+            // Resolved 14/06, early.
+            done(at(6, 8, 9), due(6, 16), at(6, 14, 9), Early),
+            // Received 15/06 09:00, after the cut.
+            open(at(6, 15, 9), due(6, 22)),
+            // Carried over from May, due 12/06: overdue.
+            open(at(5, 29, 9), due(6, 12)),
+        ];
+        let tally = MonthlyTally::as_of(june(), at(6, 15, 0), dossiers);
+        assert_eq!((tally.received, tally.carried_over), (4, 1), "{tally:?}");
+        assert_eq!(
+            (tally.resolved_in_time, tally.resolved_late),
+            (1, 0),
+            "{tally:?}"
+        );
+        assert_eq!((tally.open_within, tally.open_overdue), (1, 3), "{tally:?}");
+        // Once the month is over, as of any later instant is the month's tally.
+        assert_eq!(
+            MonthlyTally::as_of(june(), at(7, 20, 0), dossiers),
+            MonthlyTally::of(june(), dossiers)
+        );
+        assert_eq!(
+            Standing::of(june(), at(6, 15, 0), &dossiers[4]),
+            Standing::Outside
+        );
+        assert_eq!(
+            Standing::of(june(), at(6, 15, 0), &dossiers[3]),
+            Standing::Counted {
+                received: true,
+                outcome: Outcome::Early
+            }
+        );
     }
 
     fn any_timeliness() -> impl Strategy<Value = Timeliness> {

@@ -23,13 +23,9 @@ use crate::worker::{Failure, Worker, WorkerError};
 /// sources name the field, not its values).
 pub const MONTHLY: &str = "1";
 
-/// The statistics job reads the dossiers received in the month and in this
-/// many months before it: a dossier received earlier and still open at the
-/// month's start is not carried over. Each month is one register `Query`
-/// (and one per further 1 MB page); resolution times are counted in working
-/// days, a few months at most, so a dossier open for over a year is an
-/// anomaly for the work queues, not for the national table.
-pub const CARRY_OVER_MONTHS: u32 = 12;
+/// How far back the statistics job reads for the dossiers a month carries
+/// over (the domain's rule, shared with the public statistics pages).
+pub use domain::CARRY_OVER_MONTHS;
 
 /// `DongBoThongKeHoSo` for `tally`, under the agency's national unit code
 /// `unit` and its name. Shares of the resolved are of `TongDaXuLy`, shares
