@@ -2,6 +2,7 @@
 // are chosen by the URL fragment (#/hang-doi/…, #/ho-so/…), so every queue
 // and every dossier has a link officials can bookmark and share.
 import { api, signIn, signedIn, signOut, element, sizeText, uploadWithRow, Problem } from '/js/portal.js';
+import { showQuestion, showQuestions } from './questions.js';
 
 const screen = document.getElementById('man-hinh');
 const notice = document.getElementById('thong-bao');
@@ -51,7 +52,7 @@ async function openFile(path, fileName) {
 
 function renderMenu() {
   const items = [['#/', 'Hàng đợi', 'queues'], ['#/tiep-nhan', 'Tiếp nhận tại quầy', 'counter'],
-    ['#/so-theo-doi', 'Sổ theo dõi (Mẫu 06)', 'register'], ['#/giam-sat', 'Giám sát', 'supervision'], ['#/chi-so-766', 'Chỉ số 766', 'scorecard'], ['#/quan-tri', 'Quản trị', 'admin']];
+    ['#/so-theo-doi', 'Sổ theo dõi (Mẫu 06)', 'register'], ['#/giam-sat', 'Giám sát', 'supervision'], ['#/chi-so-766', 'Chỉ số 766', 'scorecard'], ['#/hoi-dap', 'Hỏi đáp', 'questions'], ['#/quan-tri', 'Quản trị', 'admin']];
   document.getElementById('menu').replaceChildren(...items.filter(([, , key]) => me.sections.includes(key))
     .map(([href, text]) => element('li', {}, link(href, text))));
   const out = element('button', { type: 'button', class: 'secondary', text: 'Đăng xuất' });
@@ -469,6 +470,8 @@ async function route() {
     else if (screenName === 'so-theo-doi') await showRegister();
     else if (screenName === 'giam-sat') await showSupervision();
     else if (screenName === 'chi-so-766') await showScorecard();
+    else if (screenName === 'hoi-dap') await showQuestions(screen, say, params);
+    else if (screenName === 'cau-hoi') await showQuestion(screen, say, decodeURIComponent(arg));
     else if (screenName === 'quan-tri') await showAdmin();
     else await showQueues(arg && decodeURIComponent(arg), params);
     document.getElementById('noi-dung').focus();

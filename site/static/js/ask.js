@@ -8,7 +8,7 @@ const form = document.getElementById('dat-cau-hoi');
 const summary = document.getElementById('loi');
 const status = document.getElementById('trang-thai');
 const FIELDS = {
-  'about.kind': 've-thu-tuc', 'about.code': 'ma-thu-tuc', title: 'tieu-de', question: 'noi-dung',
+  'about.kind': 've-thu-tuc', 'about.code': 'ma-thu-tuc', title: 'tieu-de', question: 'noi-dung-cau-hoi',
   'contact.full_name': 'ho-ten', 'contact.email': 'thu-dien-tu', 'contact.phone': 'dien-thoai', agency: 've-thu-tuc',
 };
 const value = (id) => document.getElementById(id).value.trim();
@@ -41,7 +41,7 @@ function check() {
   const problems = [];
   if (about() === 'procedure' && !value('ma-thu-tuc')) problems.push({ text: 'Nhập mã thủ tục, hoặc chọn hỏi về cơ quan, đơn vị.', target: 'ma-thu-tuc' });
   if (!value('tieu-de')) problems.push({ text: 'Nhập tiêu đề câu hỏi.', target: 'tieu-de' });
-  if (!value('noi-dung')) problems.push({ text: 'Nhập nội dung câu hỏi.', target: 'noi-dung' });
+  if (!value('noi-dung-cau-hoi')) problems.push({ text: 'Nhập nội dung câu hỏi.', target: 'noi-dung-cau-hoi' });
   if (!value('ho-ten')) problems.push({ text: 'Nhập họ và tên.', target: 'ho-ten' });
   if (!signedIn() && !value('thu-dien-tu') && !value('dien-thoai')) {
     problems.push({ text: 'Nhập thư điện tử hoặc số điện thoại để nhận câu trả lời.', target: 'thu-dien-tu' });
@@ -77,7 +77,7 @@ async function send(event) {
   const body = {
     about: about() === 'procedure' ? { kind: 'procedure', code: value('ma-thu-tuc') } : { kind: 'agency' },
     title: value('tieu-de'),
-    question: value('noi-dung'),
+    question: value('noi-dung-cau-hoi'),
     contact: { full_name: value('ho-ten'), email: optional('thu-dien-tu'), phone: optional('dien-thoai') },
   };
   const button = form.querySelector('button[type=submit]');
