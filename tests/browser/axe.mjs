@@ -13,7 +13,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const { server, url } = await serve(root, Number(port));
 const pages = ['/thu-tuc/1-001193/', '/thu-tuc/2-002235/', '/', '/thu-tuc/', '/linh-vuc/', '/linh-vuc/ho-tich/',
   '/huong-dan/nop-ho-so-truc-tuyen/', '/nop-ho-so/?thu-tuc=1.001193', '/tra-cuu/', '/ho-so-cua-toi/', '/404.html',
-  '/tim-kiem/?q=dang+ky+khai+sinh', '/dat-cau-hoi/?thu-tuc=1.001193', '/tra-cuu-cau-hoi/'];
+  '/tim-kiem/?q=dang+ky+khai+sinh', '/dat-cau-hoi/?thu-tuc=1.001193', '/tra-cuu-cau-hoi/',
+  '/gui-phan-anh/?thu-tuc=1.001193', '/tra-cuu-phan-anh/', '/huong-dan/phan-anh-kien-nghi/'];
 const browser = await launch();
 let failed = 0;
 try {

@@ -24,6 +24,8 @@ use crate::state::AppState;
         crate::portal::sign_in_config,
         crate::petitions::submit,
         crate::petitions::track,
+        crate::petitions::mine,
+        crate::petitions::form_info,
         crate::petitions::provide_info,
         crate::petitions::reopen,
         crate::backoffice::petitions::queue,

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 use store::{NewPetition, PetitionContact, PetitionRecord, PetitionStep, StoreError, StoredFile};
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, MaybeCaller};
+use crate::auth::{Caller, Citizen, MaybeCaller};
 use crate::citizen::{TRACKING_SECRET_HEADER, idempotency_key, json_body};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -47,7 +47,10 @@ pub fn submission_routes() -> Router<AppState> {
 }
 
 pub fn tracking_routes() -> Router<AppState> {
-    Router::new().route("/api/phan-anh/{code}", get(track))
+    Router::new()
+        .route("/api/phan-anh", get(mine))
+        .route("/api/phan-anh/bieu-mau", get(form_info))
+        .route("/api/phan-anh/{code}", get(track))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -215,6 +218,65 @@ pub struct PetitionReceiptView {
     /// With the code, lets the sender follow it without signing in. Shown once.
     pub tracking_secret: String,
     pub message: String,
+}
+
+/// An agency the sender may address a petition to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgencyOptionView {
+    pub code: String,
+    pub name: String,
+}
+
+/// What the petition page needs to build its form.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PetitionFormView {
+    /// The agencies of the directory; `default_agency` first.
+    pub agencies: Vec<AgencyOptionView>,
+    /// Where a petition about a procedure or the portal goes by default.
+    pub default_agency: String,
+    pub max_title: usize,
+    pub max_text: usize,
+    /// Files: sent only from a signed-in account, as for dossiers.
+    pub max_files: usize,
+    pub file_types: Vec<String>,
+    pub max_file_bytes: u64,
+    pub max_dossier_bytes: u64,
+    /// Working days: to refuse, to ask for information, to answer.
+    pub refuse_within: u32,
+    pub ask_within: u32,
+    pub answer_within: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PetitionSummaryView {
+    pub code: String,
+    pub kind_label: String,
+    pub title: String,
+    pub about_label: String,
+    pub received_at: String,
+    pub received_text: String,
+    pub status: PetitionStatusView,
+    /// While the agency owes the answer: when it is due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_by: Option<DeadlineView>,
+    /// The agency waits for the sender's information.
+    pub waits_for_you: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyPetitionsView {
+    pub items: Vec<PetitionSummaryView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MineQuery {
+    #[serde(default)]
+    limit: Option<u16>,
+    #[serde(default)]
+    cursor: Option<String>,
 }
 
 pub(crate) fn wire<T: Serialize>(value: T) -> String {
@@ -721,6 +783,89 @@ pub async fn track(
         app.now(),
         false,
     )?))
+}
+
+#[utoipa::path(get, path = "/api/phan-anh/bieu-mau", tag = "citizen",
+    responses((status = 200, body = PetitionFormView)))]
+pub async fn form_info(State(app): State<AppState>) -> Result<Json<PetitionFormView>, ApiError> {
+    let mut agencies: Vec<AgencyOptionView> = app
+        .store
+        .list_agencies()
+        .await?
+        .into_iter()
+        .map(|a| AgencyOptionView {
+            code: a.code.to_string(),
+            name: a.name,
+        })
+        .collect();
+    let default = app.agency.to_string();
+    match agencies.iter().position(|a| a.code == default) {
+        Some(i) => {
+            let first = agencies.remove(i);
+            agencies.insert(0, first);
+        }
+        None => agencies.insert(
+            0,
+            AgencyOptionView {
+                code: default.clone(),
+                name: default.clone(),
+            },
+        ),
+    }
+    let limits = &app.store.settings().limits;
+    Ok(Json(PetitionFormView {
+        agencies,
+        default_agency: default,
+        max_title: MAX_PETITION_TITLE,
+        max_text: MAX_PETITION_TEXT,
+        max_files: MAX_PETITION_FILES,
+        file_types: store::FileKind::ALL
+            .iter()
+            .map(|k| k.mime().to_owned())
+            .collect(),
+        max_file_bytes: limits.max_file_bytes,
+        max_dossier_bytes: limits.max_dossier_bytes,
+        refuse_within: domain::REFUSE_WITHIN,
+        ask_within: domain::ASK_WITHIN,
+        answer_within: domain::ANSWER_WITHIN,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/phan-anh", tag = "citizen",
+    params(("limit" = Option<u16>, Query, description = "1–100, default 20"), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = MyPetitionsView), (status = "4XX", body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn mine(
+    State(app): State<AppState>,
+    Citizen(caller): Citizen,
+    Query(page): Query<MineQuery>,
+) -> Result<Json<MyPetitionsView>, ApiError> {
+    let found = app
+        .store
+        .petitions_by_owner(
+            &caller.subject,
+            page.limit.unwrap_or(20),
+            page.cursor.as_deref(),
+        )
+        .await?;
+    Ok(Json(MyPetitionsView {
+        items: found
+            .items
+            .iter()
+            .map(|r| PetitionSummaryView {
+                code: r.code.to_string(),
+                kind_label: r.kind.label_vi().to_owned(),
+                title: r.title.clone(),
+                about_label: r.about.label_vi().to_owned(),
+                received_at: rfc3339(r.received_at),
+                received_text: text_vi(r.received_at),
+                status: status_view(r.stage),
+                answer_by: (r.stage == PetitionStage::Received).then(|| deadline(r.answer_by)),
+                waits_for_you: r.stage == PetitionStage::InfoRequested,
+            })
+            .collect(),
+        next_cursor: found.next,
+    }))
 }
 
 /// What the sender does: the move, its text and files, and the version seen.

@@ -177,6 +177,11 @@ pub fn petition_sort(at: NaiveDateTime, code: &PetitionCode) -> String {
     format!("{}#{code}", stamp(at))
 }
 
+/// "My petitions" (GSI1): beside the owner's dossiers, in a partition of their own.
+pub fn petition_owner_index(owner: &str) -> String {
+    format!("{}#PAKN", owner_index(owner))
+}
+
 /// Petition keys live beside dossier keys of the same scope without meeting them.
 pub fn petition_idempotency(scope: &str, key: &str) -> String {
     idempotency(scope, &format!("PAKN#{key}"))

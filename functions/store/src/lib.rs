@@ -10,7 +10,7 @@
 //! | its events | `DOSSIER#<code>` | `EVENT#<seq:06>` | the history, one item per event |
 //! | sync hold | `DOSSIER#<code>` | `SYNC#HELD` | its DVCQG entries wait behind a dead letter |
 //! | rating | `DOSSIER#<code>` | `RATING` | the applicant's rating; GSI3 `RATINGS#<agency>#<YYYY-MM>` / `<given_at>#<code>` |
-//! | petition (PAKN) | `PETITION#<code>` | `META` | stage, deadlines, contact, files, version; GSI2 its queue, GSI3 `PAKN#<agency>#<YYYY-MM>` / `<received_at>#<code>` |
+//! | petition (PAKN) | `PETITION#<code>` | `META` | stage, deadlines, contact, files, version; GSI1 `OWNER#<subject hash>#PAKN` / `<received_at>#<code>` when sent from an account, GSI2 its queue, GSI3 `PAKN#<agency>#<YYYY-MM>` / `<received_at>#<code>` |
 //! | its steps | `PETITION#<code>` | `EVENT#<seq:06>` | the history, one item per move, with the official who made it |
 //! | question (hỏi đáp) | `QUESTION#<code>` | `META` | stage, question, asker, answer, origin, version; GSI2 its list, GSI3 `HOIDAP#PUBLISHED` / `<published_at>#<code>` while its answer is on the site |
 //! | its steps | `QUESTION#<code>` | `EVENT#<seq:06>` | the history, one item per move, with the official who made it |
@@ -24,7 +24,7 @@
 //! | agency, departments, routes, officials | see `directory.rs` | | |
 //!
 //! GSI1 (`GSI1PK` = `OWNER#<subject>`, `GSI1SK` = `<received_at>#<code>`): "my dossiers";
-//! also `STAFF#<agency>` (officials by name) and `AGENCIES`.
+//! `OWNER#<subject>#PAKN`, "my petitions"; also `STAFF#<agency>` (officials by name) and `AGENCIES`.
 //! GSI2 (`GSI2PK` = `QUEUE#<agency>#<holder>`, `GSI2SK` = `<due>#<code>`): work queues,
 //! holder = `DESK`, `APPLICANT`, `DEPT#<id>`, `APPROVAL#<id>` or `USER#<subject hash>`;
 //! sparse: a finished dossier has no GSI2 keys, so it leaves every queue.

@@ -225,12 +225,17 @@ pub struct PetitionPage {
     pub read: u32,
 }
 
-/// The petition item; GSI2 keys only while it is in a queue (sparse).
+/// The petition item; GSI1 keys only when sent from an account, GSI2 keys
+/// only while it is in a queue (both sparse).
 #[derive(Serialize, Deserialize)]
 #[allow(non_snake_case)]
 struct PetitionItem {
     PK: String,
     SK: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    GSI1PK: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    GSI1SK: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     GSI2PK: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,9 +249,12 @@ struct PetitionItem {
 impl From<&PetitionRecord> for PetitionItem {
     fn from(r: &PetitionRecord) -> Self {
         let queue = r.queue();
+        let owner = r.owner.as_deref();
         PetitionItem {
             PK: keys::petition(&r.code),
             SK: keys::META.into(),
+            GSI1PK: owner.map(keys::petition_owner_index),
+            GSI1SK: owner.map(|_| keys::petition_sort(r.received_at, &r.code)),
             GSI2PK: queue.map(|(q, _)| keys::petition_queue(&r.agency, q)),
             GSI2SK: queue.map(|(_, at)| keys::petition_sort(at, &r.code)),
             GSI3PK: keys::petition_register(&r.agency, r.received_at.date()),
@@ -501,6 +509,38 @@ impl Store {
         })
     }
 
+    /// One page of the petitions sent from `owner`'s account, newest first
+    /// (one `Query`).
+    pub async fn petitions_by_owner(
+        &self,
+        owner: &str,
+        limit: u16,
+        cursor: Option<&str>,
+    ) -> Result<PetitionPage, StoreError> {
+        let partition = keys::petition_owner_index(owner);
+        let start = cursor
+            .map(|c| decode_index_cursor(c, "GSI1", &partition))
+            .transpose()?;
+        let out = self
+            .ddb
+            .query()
+            .table_name(&self.settings.table)
+            .index_name("GSI1")
+            .key_condition_expression("GSI1PK = :owner")
+            .expression_attribute_values(":owner", AttributeValue::S(partition))
+            .scan_index_forward(false)
+            .limit(i32::from(limit.clamp(1, 100)))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(StoreError::sdk)?;
+        Ok(PetitionPage {
+            items: records(out.items.unwrap_or_default())?,
+            next: out.last_evaluated_key.map(|k| encode_cursor(&k)),
+            read: u32::try_from(out.scanned_count).unwrap_or(0),
+        })
+    }
+
     /// The petitions `agency` received in the month of `day`, in order of
     /// receipt: one `Query` per 1 MB page.
     pub async fn petitions_of_month(
@@ -588,6 +628,19 @@ mod tests {
             Some("2026-06-22T09:00:00#PAKN-260601-7KMQ4X")
         );
         assert_eq!(item.GSI3PK, "PAKN#000.00.01.H29#2026-06");
+        assert!(item.GSI1PK.is_none(), "sent without an account");
+        let mut owned = open.clone();
+        owned.owner = Some("citizen-1".into());
+        let item = PetitionItem::from(&owned);
+        // Beside the owner's dossiers (`OWNER#<hash>`), never among them.
+        assert_eq!(
+            item.GSI1PK,
+            Some(format!("{}#PAKN", keys::owner_index("citizen-1")))
+        );
+        assert_eq!(
+            item.GSI1SK.as_deref(),
+            Some("2026-06-01T09:00:00#PAKN-260601-7KMQ4X")
+        );
 
         let mut waiting = record(PetitionStage::InfoRequested);
         waiting.last_moved_at = at(2, 9);

@@ -35,6 +35,8 @@ function show(view, secret) {
   document.getElementById('chi-tiet').replaceChildren(...facts.flatMap(([term, text]) => [element('dt', { text: term }), element('dd', { text })]));
   document.getElementById('lich-su').replaceChildren(...[...view.history].reverse().map((h) =>
     element('li', {}, element('strong', { text: h.text }), ` ${h.action} (${h.status.label})`, ...(h.note ? [element('br'), element('span', { class: 'note', text: h.note })] : []))));
+  const petition = document.getElementById('phan-anh-ho-so');
+  petition.href = petition.href.split('?')[0] + '?ho-so=' + encodeURIComponent(view.code);
   result.hidden = false;
   result.querySelector('h2').focus();
   if (view.action_required?.kind === 'supplement' && signedIn()) offerSupplement(view);

@@ -893,3 +893,114 @@ async fn bad_petitions_are_refused_with_the_field_at_fault() {
         "{listed}"
     );
 }
+
+#[tokio::test]
+async fn a_signed_in_sender_lists_their_own_petitions_newest_first() {
+    let app = spawn_app().await;
+    let token = app.citizen("citizen-pakn-mine");
+    let first = send(&app, Some(&token), &petition(false), None).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    app.set_now(at(6, 4, 9, 0));
+    let mut second = petition(true);
+    second["kind"] = json!("recommendation");
+    second["about"] = json!({"kind": "agency"});
+    second["title"] = json!("Đề nghị mở thêm quầy tiếp nhận buổi trưa");
+    let second: Value = send(&app, Some(&token), &second, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Sent without signing in: not on the account's list.
+    send_anonymous(&app, false).await;
+
+    let mine = |token: String, query: String| {
+        let app = &app;
+        async move {
+            app.http
+                .get(format!("{}/api/phan-anh{query}", app.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let listed: Value = mine(token.clone(), String::new())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{listed}");
+    assert_eq!(items[0]["code"], second["code"]);
+    assert_eq!(items[0]["kind_label"], "Kiến nghị");
+    assert_eq!(items[0]["about_label"], "Cơ quan, đơn vị");
+    assert_eq!(items[0]["status"]["label"], "Đang xử lý");
+    assert_eq!(items[0]["waits_for_you"], false);
+    assert_eq!(items[1]["code"], first["code"]);
+    assert_eq!(items[1]["answer_by"]["text"], "17:00 ngày 24/06/2026");
+
+    // One a page, the cursor leads on.
+    let page: Value = mine(token.clone(), "?limit=1".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"][0]["code"], second["code"]);
+    // A cursor is URL-safe base64: it goes in the query as it is.
+    let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    let next: Value = mine(token.clone(), format!("?limit=1&cursor={cursor}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(next["items"][0]["code"], first["code"]);
+    // The cursor opens no one else's list.
+    let stranger = app.citizen("citizen-pakn-mine-stranger");
+    let theirs = mine(stranger.clone(), format!("?limit=1&cursor={cursor}")).await;
+    assert_eq!(theirs.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let empty: Value = mine(stranger, String::new()).await.json().await.unwrap();
+    assert_eq!(empty["items"], json!([]));
+    // Petitions are not dossiers.
+    let dossiers: Value = app.my_dossiers(&token, "").await.json().await.unwrap();
+    assert_eq!(dossiers["items"], json!([]));
+    let anonymous = app
+        .http
+        .get(format!("{}/api/phan-anh", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_form_names_the_agencies_and_the_upload_limits() {
+    let app = spawn_app().await;
+    let form: Value = app
+        .http
+        .get(format!("{}/api/phan-anh/bieu-mau", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(form["default_agency"], AGENCY);
+    assert_eq!(form["agencies"][0]["code"], AGENCY);
+    assert_eq!(form["max_text"], 5000);
+    assert_eq!(form["max_files"], 10);
+    assert_eq!(
+        (
+            &form["refuse_within"],
+            &form["ask_within"],
+            &form["answer_within"]
+        ),
+        (&json!(2), &json!(5), &json!(15))
+    );
+    assert!(
+        form["file_types"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("application/pdf"))
+    );
+}
