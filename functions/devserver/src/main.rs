@@ -1,6 +1,8 @@
 //! `scripts/dev`: the whole portal in one local process on 127.0.0.1.
 
 mod dev_pages;
+mod history;
+mod publication;
 mod seed;
 
 use std::net::SocketAddr;
@@ -22,6 +24,9 @@ struct DevConfig {
     port: u16,
     catalogue_dir: PathBuf,
     site_dir: PathBuf,
+    /// The site's sources (`content/`, `static/`, …), which the
+    /// publications write into and the rebuild reads.
+    site_root: PathBuf,
     agency: AgencyCode,
 }
 
@@ -38,6 +43,7 @@ impl DevConfig {
                 .map_or_else(|| PathBuf::from("site/content/thu-tuc"), PathBuf::from),
             site_dir: var("DVC_SITE_DIR")
                 .map_or_else(|| PathBuf::from("site/public"), PathBuf::from),
+            site_root: var("DVC_SITE_ROOT").map_or_else(|| PathBuf::from("site"), PathBuf::from),
             agency: AgencyCode::parse(
                 &var("DVC_AGENCY_CODE").unwrap_or_else(|| "000.00.01.H29".into()),
             )
@@ -99,6 +105,25 @@ async fn main() -> anyhow::Result<()> {
     };
     seed::demo_agency(&store, &config.agency).await?;
     seed::demo_dossiers(&state, &catalogue).await?;
+    // The public statistics need a past: a year of demo dossiers, written in
+    // the background, then the publications and the site's rebuild on their
+    // schedule.
+    tokio::spawn({
+        let state = state.clone();
+        let site = publication::SiteBuild {
+            root: config.site_root.clone(),
+            output: config.site_dir.clone(),
+            base_url: public_url.clone(),
+            search: state.search.clone(),
+        };
+        async move {
+            match history::seed(&state, &catalogue).await {
+                Ok(n) => tracing::info!(dossiers = n, "demo history for the statistics written"),
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "demo history not written"),
+            }
+            publication::run(state, site).await
+        }
+    });
 
     let outbox = Arc::new(LocalOutbox::default());
     tokio::spawn(dispatch_notifications(
@@ -145,6 +170,9 @@ async fn main() -> anyhow::Result<()> {
     println!("  back office       {public_url}/can-bo/");
     println!("  demo sign-in      {public_url}/dev/login");
     println!("  sent notifications {public_url}/dev/outbox");
+    println!(
+        "  statistics        {public_url}/thong-ke/ (published and rebuilt every few minutes)"
+    );
     println!(
         "  national portal   {peer}/_state (what it holds), {peer}/_export (what it received)"
     );

@@ -18,6 +18,27 @@
 //! reports what it changed as one [`Publication`]. A new publication is a
 //! module with an `async fn publish(store, today, site) ->
 //! Result<Publication, PublishError>` and one line in [`publish_all`].
+//!
+//! ## How it runs
+//! In production a scheduled job (the stack's, issue 10) runs, in a
+//! checkout of the site kept between runs (so that `site/.sitegen/` keeps
+//! the build incremental):
+//! 1. `publish --content site/content --static site/static` with the
+//!    table's settings (`StoreSettings::from_env`) — every publication, as
+//!    of today in Vietnam;
+//! 2. `sitegen build --root site --base-url <public URL>`, which re-renders
+//!    only the pages whose content changed (a publication that adds or
+//!    drops a section, the first one say, makes a full build);
+//! 3. `search-index fallback --out site/public/tim-kiem/chi-muc` (a full
+//!    build sweeps the files it did not write);
+//! 4. an upload of the files of `site/public` whose bytes changed, and the
+//!    deletion of those gone, then a CDN invalidation of those paths.
+//!
+//! The statistics count to today at 00:00, so runs within a day change
+//! nothing unless an earlier record changed: most runs write no file, and
+//! step 2 renders nothing. `functions/devserver` does steps 1 and 2 (and
+//! writes the search index again after a full build) at start and every
+//! five minutes. `docs/benchmarks.md` has what a run costs.
 
 pub mod generated;
 pub mod questions;
