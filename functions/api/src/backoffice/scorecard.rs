@@ -3,7 +3,7 @@
 //! (whose module documents every formula and threshold).
 //!
 //! What is read: the register of the month and of the
-//! `CARRY_OVER_MONTHS` before it (for the dossiers resolved in the month),
+//! `domain::CARRY_OVER_MONTHS` before it (for the dossiers resolved in the month),
 //! the petitions and ratings from the month to today (a petition or a
 //! dissatisfied rating about a dossier may come later than the month), the
 //! pending and dead DVCQG outbox entries, and the catalogue records of the
@@ -16,9 +16,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::NaiveDateTime;
 use domain::{
-    Channel, DossierCode, DossierScoreFacts, Measure, Month, MonthlyTally, PetitionScoreFacts,
-    PetitionStage, PetitionTopic, ProcedureScoreFacts, Reconsidered, Satisfaction, Scorecard,
-    ScorecardFacts, Share, Timeliness, WorkingCalendar,
+    CARRY_OVER_MONTHS, Channel, DossierCode, DossierScoreFacts, Measure, Month, MonthlyTally,
+    PetitionScoreFacts, PetitionStage, PetitionTopic, ProcedureScoreFacts, Reconsidered,
+    Satisfaction, Scorecard, ScorecardFacts, Share, Timeliness, WorkingCalendar,
 };
 use serde::{Deserialize, Serialize};
 use store::{DossierRecord, OutboxKind, PetitionRecord, StoredRating};
@@ -27,10 +27,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::Staff;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Dossiers received this many months before the scored month are read
-/// too, for those resolved in it (as the national monthly table does).
-const CARRY_OVER_MONTHS: u32 = 12;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ScorecardQuery {
@@ -195,6 +191,8 @@ pub async fn scorecard(
         .map(|r| &r.procedure_code)
         .collect();
 
+    // A month still running is scored as it stands now.
+    let tallied_at = month.end().min(now);
     let facts = ScorecardFacts {
         dossiers: received
             .iter()
@@ -203,7 +201,7 @@ pub async fn scorecard(
                 digitised: !r.files.is_empty(),
                 identified: r.owner.is_some(),
                 synced: !unsynced.contains(&r.code),
-                overdue: overdue_at(r, month.end()),
+                overdue: overdue_at(r, tallied_at),
                 complained: complained.contains(&r.code),
             })
             .collect(),
@@ -237,7 +235,7 @@ pub async fn scorecard(
         ),
         resolution_days: resolution_days(&resolved, &calendar)?,
     };
-    let tally = MonthlyTally::of(month, records.iter().map(DossierRecord::facts));
+    let tally = MonthlyTally::as_of(month, tallied_at, records.iter().map(DossierRecord::facts));
     let card = Scorecard::compute(month, &tally, &facts);
     Ok(Json(view(
         &card,
@@ -254,7 +252,7 @@ fn months_from(first: Month, last: Month) -> Vec<Month> {
     months
 }
 
-/// Resolved late, or still open past its appointment at `end`.
+/// Resolved late before `end`, or still open past its appointment then.
 fn overdue_at(record: &DossierRecord, end: NaiveDateTime) -> bool {
     match record.finished {
         Some(f) if f.at < end => matches!(f.timeliness, Timeliness::Late | Timeliness::Overdue),

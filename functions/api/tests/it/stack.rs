@@ -72,14 +72,17 @@ async fn the_stack_template_routes_each_route_to_its_function_with_the_right_sig
                 // other 401s ask for sign-in for some requests only (files).
                 let signed_in_only = status == StatusCode::UNAUTHORIZED
                     && problem_code(response).await.1 == "CHUA_DANG_NHAP";
-                match function.route_for(method, path) {
-                    None => problems.push(format!("{method} {path}: not routed to {crate_name}")),
-                    Some(route) if route.authorizer.is_some() != signed_in_only => problems.push(format!(
+                let Some(route) = function.route_for(method, path) else {
+                    problems.push(format!("{method} {path}: not routed to {crate_name}"));
+                    continue;
+                };
+                if route.authorizer.is_some() != signed_in_only {
+                    problems.push(format!(
                         "{method} {path}: the code answers an anonymous caller {status}, the template {} the authorizer",
                         if route.authorizer.is_some() { "puts" } else { "leaves out" },
-                    )),
-                    Some(route) => served.push(route.clone()),
+                    ));
                 }
+                served.push(route.clone());
             }
         }
         for route in &function.routes {
