@@ -1,8 +1,13 @@
-// Feedback and petitions (PAKN) on a 375-px phone against the local portal:
+// Feedback and petitions (PAKN) against the local portal. On a 375-px phone:
 // from a procedure page, send one without signing in (told what is missing
 // first), keep the code and the tracking secret, follow it by the link and
-// by typing both codes; then signed in, send one with a file and find it
-// under "my petitions". Usage: node petition.mjs <portal url> <screenshot dir>
+// by typing both codes. In the back office on a desktop, the desk finds it
+// in its list and asks for more information; the sender adds it; the desk
+// answers, the leader publishes; the sender reads the answer, is not
+// satisfied and asks for it to be looked at again, and it is back in the
+// desk's list. Then signed in, the sender sends one with a file and finds it
+// under "my petitions". Every screen is checked with axe-core.
+// Usage: node petition.mjs <portal url> <screenshot dir>
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,22 +20,48 @@ const photo = join(shots, 'anh-chup.pdf');
 writeFileSync(photo, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 const browser = await launch();
-const page = await (await browser.newContext(phone)).newPage();
 const errors = [];
-page.on('pageerror', (e) => errors.push(e.message));
+async function open(options) {
+  const opened = await (await browser.newContext(options)).newPage();
+  opened.on('pageerror', (e) => errors.push(e.message));
+  return opened;
+}
+const page = await open(phone);
+const office = await open({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
 let step = 0;
-const shot = async (name) => page.screenshot({ path: join(shots, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
+const shot = async (name, on = page) => on.screenshot({ path: join(shots, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
 const visible = (selector) => page.waitForSelector(`${selector}:not([hidden])`, { timeout: 15000 });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const violations = [];
 
 /** axe-core on the screen as it is now (the form, its errors, the receipt, the follow page). */
-async function checkAccessibility(name) {
-  await page.addScriptTag({ content: axeSource });
-  const found = await page.evaluate(async () => (await window.axe.run(document, {
+async function checkAccessibility(name, on = page) {
+  await on.addScriptTag({ content: axeSource });
+  const found = await on.evaluate(async () => (await window.axe.run(document, {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
   })).violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => `${v.id}: ${v.nodes.length}`));
   if (found.length) violations.push(`${name}: ${found.join(', ')}`);
+}
+
+async function signInAs(account) {
+  await office.goto(base + '/can-bo/');
+  if (await office.evaluate(() => sessionStorage.getItem('dvc.token') !== null)) {
+    await office.click('#nguoi-dung button:has-text("Đăng xuất")');
+  }
+  await office.click('text=Đăng nhập bằng tài khoản cán bộ');
+  await office.click(`text=${account}`);
+  await office.waitForSelector('#nguoi-dung button');
+}
+
+/** An official's move on the petition shown: its form, its text, done. */
+async function act(label, text, check = false) {
+  await office.click(`.box .actions button:has-text("${label}")`);
+  const form = `form.action-form[aria-label="${label}"]`;
+  await office.waitForSelector(form);
+  if (text !== undefined) await office.fill(`${form} textarea`, text);
+  if (check) await office.check(`${form} input[type=checkbox]`);
+  await office.click(`${form} button[type=submit]`);
+  await office.waitForFunction((t) => document.getElementById('thong-bao').textContent.includes(t), `Đã thực hiện: ${label}`);
 }
 
 try {
@@ -90,6 +121,59 @@ try {
   await page.click('#tra-cuu button[type=submit]');
   await visible('#ket-qua');
   assert.match(await page.textContent('#ket-qua-tieu-de'), new RegExp(code));
+
+  // The desk finds it in its list, with its due time, and asks for more.
+  await signInAs('Cán bộ một cửa (demo)');
+  await office.click('#menu a:has-text("Phản ánh, kiến nghị")');
+  await office.waitForSelector(`a:text("${code}")`);
+  await checkAccessibility('can-bo-danh-sach', office);
+  await shot('can-bo-danh-sach', office);
+  await office.click(`a:text("${code}")`);
+  await office.waitForSelector('h1:has-text("Kiến nghị")');
+  assert.match(await office.textContent('main'), /Lê Văn Cường/);
+  assert.match(await office.textContent('main'), /Hạn trả lời/);
+  await act('Đề nghị bổ sung thông tin', 'Xin cho biết ngày và nơi bạn nộp hồ sơ.');
+  await checkAccessibility('can-bo-de-nghi', office);
+
+  // The sender adds it on the follow page (by the secret).
+  await page.goto(`${base}/tra-cuu-phan-anh/?ma=${encodeURIComponent(code)}#${encodeURIComponent(secret)}`);
+  await visible('#bo-sung');
+  assert.match(await page.textContent('#bo-sung'), /ngày và nơi bạn nộp hồ sơ/);
+  assert.match(await page.textContent('#thoi-han'), /tạm dừng/);
+  await page.fill('#thong-tin-bo-sung', 'Nộp ngày 02/06 tại Bộ phận Một cửa xã.');
+  await page.click('#bo-sung button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('trang-thai').textContent.includes('Đã gửi thông tin bổ sung'));
+  assert.ok(await page.isHidden('#bo-sung'));
+  await shot('da-bo-sung');
+
+  // The desk answers; the leader publishes it.
+  await office.reload();
+  await office.waitForSelector('h1:has-text("Kiến nghị")');
+  await act('Trả lời', 'Từ 01/01/2023 không yêu cầu sổ hộ khẩu; xã đã nhắc cán bộ tiếp nhận.');
+  await signInAs('Chủ tịch UBND xã (demo)');
+  await office.goto(`${base}/can-bo/#/phan-anh?queue=publish`);
+  await office.click(`a:text("${code}")`);
+  await office.waitForSelector('h1:has-text("Kiến nghị")');
+  await act('Công khai câu trả lời', undefined, true);
+  assert.match(await office.textContent('main'), /Đã công khai trên Cổng/);
+  await checkAccessibility('can-bo-cong-khai', office);
+  await shot('can-bo-cong-khai', office);
+
+  // The sender reads the answer, is not satisfied, asks to reconsider.
+  await page.reload();
+  await visible('#tra-loi');
+  assert.match(await page.textContent('#tra-loi'), /không yêu cầu sổ hộ khẩu/);
+  assert.match(await page.textContent('#tra-loi'), /đã công khai/);
+  await visible('#xem-xet-lai');
+  await checkAccessibility('tra-loi');
+  await shot('tra-loi');
+  await page.fill('#ly-do-xem-xet-lai', 'Tuần này cán bộ vẫn yêu cầu bản sao sổ hộ khẩu.');
+  await page.click('#xem-xet-lai button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('trang-thai').textContent.includes('Đã gửi đề nghị xem xét lại'));
+  assert.match(await page.textContent('#chi-tiet'), /Lần 2/);
+  await signInAs('Cán bộ một cửa (demo)');
+  await office.goto(`${base}/can-bo/#/phan-anh?queue=open`);
+  await office.waitForSelector(`a:text("${code}")`);
 
   // Signed in: a petition about the agency with a file, then "my petitions".
   await page.goto(base + '/gui-phan-anh/');

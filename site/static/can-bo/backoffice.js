@@ -3,6 +3,7 @@
 // and every dossier has a link officials can bookmark and share.
 import { api, signIn, signedIn, signOut, element, sizeText, uploadWithRow, Problem } from '/js/portal.js';
 import { showQuestion, showQuestions } from './questions.js';
+import { showPetition, showPetitions } from './petitions.js';
 
 const screen = document.getElementById('man-hinh');
 const notice = document.getElementById('thong-bao');
@@ -52,7 +53,7 @@ async function openFile(path, fileName) {
 
 function renderMenu() {
   const items = [['#/', 'Hàng đợi', 'queues'], ['#/tiep-nhan', 'Tiếp nhận tại quầy', 'counter'],
-    ['#/so-theo-doi', 'Sổ theo dõi (Mẫu 06)', 'register'], ['#/giam-sat', 'Giám sát', 'supervision'], ['#/chi-so-766', 'Chỉ số 766', 'scorecard'], ['#/hoi-dap', 'Hỏi đáp', 'questions'], ['#/quan-tri', 'Quản trị', 'admin']];
+    ['#/so-theo-doi', 'Sổ theo dõi (Mẫu 06)', 'register'], ['#/giam-sat', 'Giám sát', 'supervision'], ['#/chi-so-766', 'Chỉ số 766', 'scorecard'], ['#/phan-anh', 'Phản ánh, kiến nghị', 'petitions'], ['#/hoi-dap', 'Hỏi đáp', 'questions'], ['#/quan-tri', 'Quản trị', 'admin']];
   document.getElementById('menu').replaceChildren(...items.filter(([, , key]) => me.sections.includes(key))
     .map(([href, text]) => element('li', {}, link(href, text))));
   const out = element('button', { type: 'button', class: 'secondary', text: 'Đăng xuất' });
@@ -470,6 +471,8 @@ async function route() {
     else if (screenName === 'so-theo-doi') await showRegister();
     else if (screenName === 'giam-sat') await showSupervision();
     else if (screenName === 'chi-so-766') await showScorecard();
+    else if (screenName === 'phan-anh' && arg) await showPetition(screen, say, decodeURIComponent(arg));
+    else if (screenName === 'phan-anh') await showPetitions(screen, say, params);
     else if (screenName === 'hoi-dap') await showQuestions(screen, say, params);
     else if (screenName === 'cau-hoi') await showQuestion(screen, say, decodeURIComponent(arg));
     else if (screenName === 'quan-tri') await showAdmin();

@@ -162,6 +162,9 @@ pub async fn me(State(app): State<AppState>, staff: Staff) -> Result<Json<MeView
     if official.administers(&official.agency) {
         sections.push("admin");
     }
+    if official.handles_petitions_of(&official.agency) {
+        sections.push("petitions");
+    }
     if official.answers_questions_of(&official.agency) {
         sections.push("questions");
     }

@@ -677,6 +677,21 @@ async fn a_stranger_and_another_agencys_official_see_no_petition() {
             .await;
         assert_eq!(read.status(), StatusCode::NOT_FOUND, "{subject}");
     }
+    // The back office shows its petitions screen to those who handle them only.
+    for (subject, shown) in [
+        ("mot-cua-1", true),
+        ("lanh-dao-1", true),
+        ("chuyen-vien-1", false),
+    ] {
+        let me: Value = app
+            .bo_get(&app.staff(subject), "/api/can-bo/me")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let sections = me["sections"].as_array().unwrap();
+        assert_eq!(sections.contains(&json!("petitions")), shown, "{subject}");
+    }
     // An official is not the sender either.
     let official = track(&app, &code, None, Some(&app.staff("mot-cua-1"))).await;
     assert_eq!(official.status(), StatusCode::FORBIDDEN);
