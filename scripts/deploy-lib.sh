@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared by scripts/deploy and scripts/publish-content (sourced, not run):
+# Shared by scripts/deploy, scripts/publish-content and scripts/check-infra
+# (sourced, not run):
 # the environment file, the template's parameters, the tool venvs, and
 # printing (or, with --dry-run, only printing) each command.
 
