@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use dvcqg::connections::Connections;
 use dvcqg::jobs::Job;
+use dvcqg::jobs::JobReport;
 use dvcqg::worker::{Worker, WorkerSettings};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
-use dvcqg::jobs::JobReport;
 use store::{OutboxKind, Store, StoreSettings};
 
 /// Another outbox run is started only with this much of the invocation left.
