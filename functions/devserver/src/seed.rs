@@ -260,3 +260,21 @@ pub async fn portal_dossier(
         .error_for_status()?;
     Ok(())
 }
+
+/// A question asked on the national-portal peer of `agency` (Q&A): the
+/// intake takes it in, and its answer goes back when an official gives one.
+pub async fn portal_question(peer: &str, agency: &domain::AgencyCode) -> anyhow::Result<()> {
+    let question = serde_json::json!({
+        "HOIDAPID": "DEMO-1", "MALINHVUC": "", "MADONVI": agency, "TENDONVI": "",
+        "NOIDUNG": "Tôi đi làm ở tỉnh khác sáu tháng thì có phải khai báo tạm vắng không? (dữ liệu demo)",
+        "NOIDUNGTRALOI": "", "TRALOIID": "", "HOVATEN": "Người hỏi trên Cổng quốc gia (dữ liệu demo)",
+        "DIACHI": "", "THUDIENTU": "", "SODIENTHOAI": "", "MATTHCDP": "1.003677", "TRANGTHAI": "1",
+    });
+    reqwest::Client::new()
+        .post(format!("{peer}/_catalogue"))
+        .json(&serde_json::json!({"questions_from_portal": [question]}))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}

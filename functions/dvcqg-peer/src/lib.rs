@@ -2,7 +2,8 @@
 //! QCVN 120 describes it, strictly. It refuses what a strict peer refuses (a
 //! number where a string belongs, a wrong date format, an unknown field, a
 //! progress step before its dossier, an insert of a dossier it holds, an
-//! unknown session), stores what it accepts, and on demand misbehaves:
+//! unknown session, an answer to a question it did not ask — see
+//! `questions`), stores what it accepts, and on demand misbehaves:
 //! timeouts, 5xx, an error after storing, "đã tồn tại" for a new dossier,
 //! expired sessions, slow answers. What it received can be exported as JSON
 //! lines, one request body per line.
@@ -17,6 +18,7 @@
 //! `/files/{name}`, and its status comes back as `DongBoTrangThaiHoSo`.
 
 mod catalogue;
+mod questions;
 mod share;
 
 pub use catalogue::{Catalogue, lay_thu_tuc};
@@ -36,6 +38,7 @@ use dvcqg::packets::{
     TraCuuHoSo, TrangThaiHoSo, service,
 };
 use dvcqg::share::{DongBoHoiDap, KetQuaHoiDap, NoParams, ShareCall, pakn};
+pub use questions::ANSWERED;
 use rand::Rng;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -95,6 +98,12 @@ struct Peer {
     /// Files of dossiers submitted here, by name.
     files: BTreeMap<String, Vec<u8>>,
     other: Vec<Value>,
+    /// Answers to the questions asked here, by `HOIDAPID` (`questions`).
+    answers: BTreeMap<String, KetQuaHoiDap>,
+    /// The units' own published questions, by `HOIDAPID`.
+    published_questions: BTreeMap<String, DongBoHoiDap>,
+    /// Answers and questions sent again for an id already held.
+    repeated_questions: u64,
     received: Vec<String>,
     faults: Faults,
     share: share::ShareState,
@@ -114,9 +123,18 @@ pub struct Snapshot {
     #[serde(default)]
     pub statuses: BTreeMap<String, Vec<TrangThaiHoSo>>,
     /// The other pushes it accepted (evaluations,
-    /// statistics, Q&A, PAKN), each call's body as it arrived, in order.
+    /// statistics, PAKN), each call's body as it arrived, in order.
     #[serde(default)]
     pub other: Vec<Value>,
+    /// Answers to questions asked here, one per `HOIDAPID`, the latest kept.
+    #[serde(default)]
+    pub answers: BTreeMap<String, KetQuaHoiDap>,
+    /// The units' own questions (`DongBoHoiDap`), one per `HOIDAPID`.
+    #[serde(default)]
+    pub published_questions: BTreeMap<String, DongBoHoiDap>,
+    /// Answers and questions that arrived again for an id already held.
+    #[serde(default)]
+    pub repeated_questions: u64,
 }
 
 type Shared = Arc<Mutex<Peer>>;
@@ -454,8 +472,8 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
         }
         service::EVALUATION => stored_other::<Call<Vec<DanhGia>>>(peer, body),
         service::STATISTICS => stored_other::<Call<Vec<ThongKeHoSo>>>(peer, body),
-        service::SYNC_QUESTION => stored_other::<Call<Vec<DongBoHoiDap>>>(peer, body),
-        service::SYNC_ANSWER => stored_other::<Call<Vec<KetQuaHoiDap>>>(peer, body),
+        service::SYNC_QUESTION => questions::sync_question(peer, body),
+        service::SYNC_ANSWER => questions::sync_answer(peer, body),
         service::SYNC_PETITION => stored_other::<Call<Vec<pakn::PhanAnh>>>(peer, body),
         service::SYNC_PETITION_RESULT => stored_other::<Call<Vec<pakn::KetQuaPAKN>>>(peer, body),
         other => refuse(Answer::error(
@@ -518,6 +536,9 @@ async fn state(State(peer): State<Shared>) -> Json<Snapshot> {
             .map(|(code, held)| (code.clone(), held.values().cloned().collect()))
             .collect(),
         other: peer.other.clone(),
+        answers: peer.answers.clone(),
+        published_questions: peer.published_questions.clone(),
+        repeated_questions: peer.repeated_questions,
     })
 }
 

@@ -159,11 +159,12 @@ fn answer(peer: &Peer, body: &str) -> Response {
         service::PROVINCES => list!(catalogue.provinces.clone()),
         service::DISTRICTS => list!(catalogue.districts.clone()),
         service::COMMUNES => list!(catalogue.communes.clone()),
+        // Until the unit answers them.
         service::QUESTIONS_FROM_PORTAL => list!(
             catalogue
                 .questions_from_portal
                 .iter()
-                .filter(|q| q.MADONVI == unit)
+                .filter(|q| q.MADONVI == unit && !peer.answers.contains_key(&q.HOIDAPID))
                 .cloned()
                 .collect::<Vec<_>>()
         ),
@@ -173,6 +174,7 @@ fn answer(peer: &Peer, body: &str) -> Response {
                 .iter()
                 .filter(|q| q.MADONVI == unit)
                 .cloned()
+                .chain(crate::questions::published_by(peer, unit))
                 .collect::<Vec<_>>()
         ),
         service::ANSWER_TO_QUESTION => match read::<ByQuestion>(&value) {
@@ -182,7 +184,9 @@ fn answer(peer: &Peer, body: &str) -> Response {
                 .chain(&catalogue.questions_of_agencies)
                 .find(|q| q.HOIDAPID == cauhoiid)
             {
-                Some(q) => json(ShareAnswer::ok(vec![q.clone()])),
+                Some(q) => json(ShareAnswer::ok(vec![crate::questions::with_answer(
+                    peer, q,
+                )])),
                 None => refusal(NOT_FOUND, &format!("Không tìm thấy câu hỏi {cauhoiid}")),
             },
             Err(refused) => json(refused),

@@ -217,10 +217,10 @@ async fn every_agency_gets_its_previous_month() {
     );
 }
 
-/// The Q&A and PAKN pushes, as `dvcqg::share` defines them (the PAKN ones
-/// as this project assumes them).
+/// The PAKN pushes, as this project assumes them (`dvcqg::share::pakn`);
+/// the Q&A ones are `tests/questions.rs`'.
 #[tokio::test]
-async fn the_question_and_petition_pushes_are_accepted() {
+async fn the_petition_pushes_are_accepted() {
     let base = dvcqg_peer::spawn("donvi", "mat-khau").await.unwrap();
     let client = Client::new(ClientSettings::at(
         &base,
@@ -230,22 +230,6 @@ async fn the_question_and_petition_pushes_are_accepted() {
     ));
     let unit = "000.00.01.H29";
     let pushes = [
-        (
-            service::SYNC_QUESTION,
-            json!({
-                "HOIDAPID": "7781", "MaLinhVuc": "G15-TP07",
-                "NOIDUNG": "Đăng ký khai tử ở xã khác", "MADONVI": unit,
-                "TENDONVI": "UBND xã Gia Viễn"
-            }),
-        ),
-        (
-            service::SYNC_ANSWER,
-            json!({
-                "HOIDAPID": "7781", "MADONVI": unit, "NGUOITRALOI": "Trần Thu",
-                "CHUCVUNGUOITRALOI": "Công chức tư pháp - hộ tịch", "NGAYTRALOI": "03/06/2026",
-                "NOIDUNGTRALOI": "Được, tại Ủy ban nhân dân cấp xã nơi cư trú cuối cùng của người chết."
-            }),
-        ),
         (
             service::SYNC_PETITION,
             json!({

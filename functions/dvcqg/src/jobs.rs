@@ -1,6 +1,7 @@
 //! The jobs of the `sync` function, as its events name them: the outbox
 //! drain (every schedule tick, and on demand), the intake of dossiers
-//! submitted on the national portal (every few minutes), the
+//! submitted on the national portal (every few minutes) and of questions
+//! asked there, the
 //! reconciliation (each night, or on demand for one agency and period) and
 //! the monthly statistics (early each month for the month before, or on
 //! demand).
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::intake::IntakeReport;
 use crate::monthly::{EvaluationReport, StatisticsReport};
+use crate::questions::QuestionIntakeReport;
 use crate::reconcile::ReconcileReport;
 use crate::worker::{RunReport, Worker, WorkerError};
 
@@ -26,6 +28,12 @@ pub enum Job {
     /// or every agency's in the directory), then drains the outbox, so
     /// their first status goes back at once.
     Intake {
+        #[serde(default)]
+        agency: Option<AgencyCode>,
+    },
+    /// Takes in the questions asked on the national portal (one agency's,
+    /// or every agency's in the directory), then drains the outbox.
+    Questions {
         #[serde(default)]
         agency: Option<AgencyCode>,
     },
@@ -62,6 +70,10 @@ pub enum JobReport {
     Outbox(RunReport),
     Intake {
         intake: Vec<IntakeReport>,
+        outbox: RunReport,
+    },
+    Questions {
+        questions: Vec<QuestionIntakeReport>,
         outbox: RunReport,
     },
     Reconcile(Vec<ReconcileReport>),
@@ -102,6 +114,18 @@ impl Job {
                 }
                 let outbox = worker.drain(now, more_time).await?;
                 Ok(JobReport::Intake { intake, outbox })
+            }
+            Job::Questions { agency } => {
+                let agencies = match agency {
+                    Some(one) => vec![one],
+                    None => worker.agencies_listed().await?,
+                };
+                let mut questions = Vec::with_capacity(agencies.len());
+                for agency in agencies {
+                    questions.push(worker.take_in_questions(&agency, now()).await?);
+                }
+                let outbox = worker.drain(now, more_time).await?;
+                Ok(JobReport::Questions { questions, outbox })
             }
             Job::Reconcile { agency, from, to } => {
                 let today = now().date();
@@ -190,6 +214,12 @@ mod tests {
         assert_eq!(
             Job::from_event(json!({"job": "intake"})).unwrap(),
             Job::Intake { agency: None }
+        );
+        assert_eq!(
+            Job::from_event(json!({"job": "questions", "agency": "000.00.01.H29"})).unwrap(),
+            Job::Questions {
+                agency: Some(AgencyCode::parse("000.00.01.H29").unwrap())
+            }
         );
         assert!(Job::from_event(json!({"job": "rebuild"})).is_err());
         assert!(Job::from_event(json!({"job": "reconcile", "agency": "H29"})).is_err());

@@ -6,7 +6,8 @@
 //! statistics and evaluation packets (`monthly`); what it reads from the
 //! share endpoint (`share`) and the import of the national procedure
 //! database and its dictionaries (`inbound`); the intake of dossiers
-//! submitted on the national portal (`intake`), whose statuses go back.
+//! submitted on the national portal (`intake`), whose statuses go back;
+//! questions asked there and answers given here (`questions`).
 
 pub mod client;
 pub mod connections;
@@ -16,6 +17,7 @@ pub mod jobs;
 pub mod mapping;
 pub mod monthly;
 pub mod packets;
+pub mod questions;
 pub mod reconcile;
 pub mod share;
 pub mod wire;

@@ -10,6 +10,7 @@
 //! task, in order. A repair entry (from reconciliation) resends the dossier
 //! with every step. A dossier submitted on the national portal gets its
 //! statuses sent back instead (`DongBoTrangThaiHoSo`), under the same rules.
+//! Each run then sends the question packets (`questions`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -71,6 +72,10 @@ pub struct RunReport {
     pub entries_dead: usize,
     /// Entries left for later because an earlier one of their dossier is waiting.
     pub entries_waiting: usize,
+    /// Answers to questions asked on the national portal (`DongBoKetQuaHoiDapGuiTuDVCQG`).
+    pub answers_sent: usize,
+    /// Local questions published with their answer (`DongBoHoiDap`).
+    pub questions_sent: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +96,8 @@ impl std::ops::Add for RunReport {
         self.entries_deferred += other.entries_deferred;
         self.entries_dead += other.entries_dead;
         self.entries_waiting += other.entries_waiting;
+        self.answers_sent += other.answers_sent;
+        self.questions_sent += other.questions_sent;
         self
     }
 }
@@ -237,7 +244,7 @@ impl Worker {
     }
 
     /// The wait before attempt `attempts + 1`: doubling, capped, ±50% jitter.
-    fn backoff(&self, attempts: u32) -> Duration {
+    pub(crate) fn backoff(&self, attempts: u32) -> Duration {
         let doubled = self
             .settings
             .base_delay
@@ -494,6 +501,8 @@ impl Worker {
             }
         }
         self.store.remove_outbox(kind, &delivered).await?;
+        // The question packets (`questions`), after the dossiers.
+        report = report + self.send_questions(now, more_time).await?;
         match failure {
             Some(e) => Err(e),
             None => Ok(report),

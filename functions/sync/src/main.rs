@@ -78,7 +78,9 @@ async fn main() -> Result<(), Error> {
 /// Outbox entries the run moved to the dead letters.
 fn dead_lettered(report: &JobReport) -> usize {
     match report {
-        JobReport::Outbox(run) | JobReport::Intake { outbox: run, .. } => run.entries_dead,
+        JobReport::Outbox(run)
+        | JobReport::Intake { outbox: run, .. }
+        | JobReport::Questions { outbox: run, .. } => run.entries_dead,
         JobReport::Reconcile(_) | JobReport::Statistics { .. } => 0,
     }
 }
