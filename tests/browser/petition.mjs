@@ -5,7 +5,7 @@
 // in its list and asks for more information; the sender adds it; the desk
 // answers, the leader publishes; the sender reads the answer, is not
 // satisfied and asks for it to be looked at again, and it is back in the
-// desk's list. Then signed in, the sender sends one with a file and finds it
+// desk's list; the sender was told of each step. Then signed in, the sender sends one with a file and finds it
 // under "my petitions". Every screen is checked with axe-core.
 // Usage: node petition.mjs <portal url> <screenshot dir>
 import assert from 'node:assert/strict';
@@ -174,6 +174,18 @@ try {
   await signInAs('Cán bộ một cửa (demo)');
   await office.goto(`${base}/can-bo/#/phan-anh?queue=open`);
   await office.waitForSelector(`a:text("${code}")`);
+
+  // The sender was told of each step (the dev server's outbox shows what was "sent").
+  const told = [': đã được tiếp nhận', ': cần bổ sung thông tin', ': đã được trả lời', ': câu trả lời đã được công khai',
+    ': đề nghị xem xét lại đã được tiếp nhận'].map((s) => `Kiến nghị ${code}${s}`);
+  for (let tries = 0; ; tries++) {
+    await page.goto(base + '/dev/outbox');
+    const outbox = await page.textContent('body');
+    const missing = told.filter((subject) => !outbox.includes(subject));
+    if (!missing.length) break;
+    assert.ok(tries < 20, `not told: ${missing.join('; ')}`);
+    await page.waitForTimeout(500);
+  }
 
   // Signed in: a petition about the agency with a file, then "my petitions".
   await page.goto(base + '/gui-phan-anh/');

@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 pub const META: &str = "META";
 pub const OUTBOX_DVCQG: &str = "OUTBOX#DVCQG";
 pub const OUTBOX_NOTIFY: &str = "OUTBOX#NOTIFY";
+/// Messages to petitions' senders: a partition beside the dossiers' messages.
+pub const OUTBOX_NOTIFY_PETITIONS: &str = "OUTBOX#NOTIFY#PAKN";
 /// In a dossier's partition: its national-portal sync waits behind a dead letter.
 pub const SYNC_HELD: &str = "SYNC#HELD";
 /// In a dossier's partition: the applicant's rating.
@@ -175,6 +177,10 @@ pub fn petition_register(agency: &AgencyCode, day: chrono::NaiveDate) -> String 
 
 pub fn petition_sort(at: NaiveDateTime, code: &PetitionCode) -> String {
     format!("{}#{code}", stamp(at))
+}
+
+pub fn petition_outbox_entry(at: NaiveDateTime, code: &PetitionCode, seq: u32) -> String {
+    format!("{}#{code}#{seq:06}", stamp(at))
 }
 
 /// "My petitions" (GSI1): beside the owner's dossiers, in a partition of their own.

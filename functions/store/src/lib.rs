@@ -16,6 +16,7 @@
 //! | its steps | `QUESTION#<code>` | `EVENT#<seq:06>` | the history, one item per move, with the official who made it |
 //! | day sequence | `COUNTER#<agency>#<YYMMDD>` | `META` | `seq`, the last dossier number issued |
 //! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change; `…#repair` resends a dossier whole |
+//! | petition messages | `OUTBOX#NOTIFY#PAKN` | `<time>#<code>#<seq:06>` | one per step, written with it; `notify` says which are news to the sender |
 //! | dead letters | `OUTBOX#DVCQG#DEAD` | as in the outbox | entries that could not be delivered |
 //! | question packets | `OUTBOX#DVCQG#HOIDAP` (dead: `…#DEAD`) | `<time>#<code>#<seq:06>` | `packet` = `answer` or `question`, written with the move that calls for it |
 //! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`); a petition's key is `PAKN#<key>`, its owner the account or `phone:<number>`; a question's `HOIDAP#<key>`, its owner the account or the contact, and `HOIDAP#DVCQG#<HOIDAPID>` (owner `DVCQG`, never expiring) for one taken from the national portal |
@@ -71,8 +72,8 @@ pub use error::StoreError;
 pub use metrics::RequestCounter;
 pub use outbox::{OutboxEntry, OutboxKind};
 pub use petitions::{
-    NewPetition, PetitionContact, PetitionPage, PetitionQueue, PetitionRecord, PetitionStep,
-    PetitionSubmitted,
+    NewPetition, PetitionContact, PetitionNotice, PetitionPage, PetitionQueue, PetitionRecord,
+    PetitionStep, PetitionSubmitted, published_petition_path,
 };
 pub use questions::{
     Answerer, NewQuestion, QuestionAsked, QuestionPacket, QuestionPage, QuestionQueue,

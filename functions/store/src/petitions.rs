@@ -22,6 +22,7 @@ use crate::dossiers::{
     Item, cancellation_reasons, decode_index_cursor, encode_cursor, put, secret_hash, to_item,
 };
 use crate::error::StoreError;
+use crate::outbox::deletes;
 use crate::{Store, keys};
 
 /// Who sent it and how to reach them; the agency answers to this person.
@@ -81,6 +82,15 @@ pub struct PetitionRecord {
     pub last_moved_at: NaiveDateTime,
     /// Bumped by every move; a move names the version it was based on.
     pub version: u64,
+}
+
+/// Where a published answer is on the site, `/phan-anh-kien-nghi/<code in
+/// lower case>/`: the page the `publish` crate writes for it.
+pub fn published_petition_path(code: &PetitionCode) -> String {
+    format!(
+        "/phan-anh-kien-nghi/{}/",
+        code.as_str().to_ascii_lowercase()
+    )
 }
 
 /// The agency's lists of petitions, each one partition of GSI2.
@@ -273,6 +283,26 @@ struct StepItem {
     step: PetitionStep,
 }
 
+/// A message owed to a petition's sender about step `seq` (partition
+/// `OUTBOX#NOTIFY#PAKN`), written in the transaction of the step; whether
+/// the step is news to the sender is `notify::compose_petition`'s to say.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PetitionNotice {
+    #[serde(rename = "SK")]
+    sort_key: String,
+    pub code: PetitionCode,
+    pub seq: u32,
+}
+
+#[derive(Serialize)]
+#[allow(non_snake_case)]
+struct NoticeItem {
+    PK: String,
+    SK: String,
+    code: PetitionCode,
+    seq: u32,
+}
+
 #[derive(Serialize, Deserialize)]
 #[allow(non_snake_case)]
 struct IdempotencyItem {
@@ -298,6 +328,25 @@ fn records(items: Vec<Item>) -> Result<Vec<PetitionRecord>, StoreError> {
 }
 
 impl Store {
+    /// The items every step of a petition writes: the step, and the message
+    /// owed to its sender.
+    fn step_items(&self, code: &PetitionCode, step: &PetitionStep) -> Vec<TransactWriteItem> {
+        let event = &step.event;
+        vec![
+            self.step_item(code, step),
+            put(
+                &self.settings.table,
+                to_item(&NoticeItem {
+                    PK: keys::OUTBOX_NOTIFY_PETITIONS.into(),
+                    SK: keys::petition_outbox_entry(event.at, code, event.seq),
+                    code: code.clone(),
+                    seq: event.seq,
+                }),
+                "attribute_not_exists(PK)",
+            ),
+        ]
+    }
+
     fn step_item(&self, code: &PetitionCode, step: &PetitionStep) -> TransactWriteItem {
         put(
             &self.settings.table,
@@ -330,21 +379,19 @@ impl Store {
             let code =
                 PetitionCode::issue(day, rand::random::<u64>()).map_err(StoreError::corrupt)?;
             let record = new.record(code.clone());
-            let mut items = vec![
-                put(
-                    &self.settings.table,
-                    to_item(&PetitionItem::from(&record)),
-                    "attribute_not_exists(PK)",
-                ),
-                self.step_item(
-                    &code,
-                    &PetitionStep {
-                        event: new.opening.clone(),
-                        official: None,
-                        official_name: None,
-                    },
-                ),
-            ];
+            let mut items = vec![put(
+                &self.settings.table,
+                to_item(&PetitionItem::from(&record)),
+                "attribute_not_exists(PK)",
+            )];
+            items.extend(self.step_items(
+                &code,
+                &PetitionStep {
+                    event: new.opening.clone(),
+                    official: None,
+                    official_name: None,
+                },
+            ));
             if let Some((scope, key, request_sha256)) = idempotency {
                 let expires_at = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
@@ -449,9 +496,10 @@ impl Store {
     }
 
     /// Writes a move: the petition as it is now (its version one more than
-    /// the version it was read at), the step that made it and, for an
-    /// official's move, its audit record — one transaction. Fails with
-    /// `Conflict` if someone moved the petition meanwhile.
+    /// the version it was read at), the step that made it, the message owed
+    /// to the sender and, for an official's move, its audit record — one
+    /// transaction. Fails with `Conflict` if someone moved the petition
+    /// meanwhile.
     pub async fn record_petition_change(
         &self,
         record: &PetitionRecord,
@@ -459,7 +507,7 @@ impl Store {
         audit: Option<&AuditEntry>,
     ) -> Result<(), StoreError> {
         let item = to_item(&PetitionItem::from(record));
-        let steps = vec![self.step_item(&record.code, step)];
+        let steps = self.step_items(&record.code, step);
         if self
             .write_versioned(item, record.version, steps, audit)
             .await?
@@ -539,6 +587,34 @@ impl Store {
             next: out.last_evaluated_key.map(|k| encode_cursor(&k)),
             read: u32::try_from(out.scanned_count).unwrap_or(0),
         })
+    }
+
+    /// The oldest messages owed to petitions' senders, at most `limit` (one
+    /// `Query`).
+    pub async fn pending_petition_notices(
+        &self,
+        limit: u16,
+    ) -> Result<Vec<PetitionNotice>, StoreError> {
+        let (notices, _) = self
+            .entries_page(
+                keys::OUTBOX_NOTIFY_PETITIONS,
+                i32::from(limit.clamp(1, 1000)),
+                None,
+            )
+            .await?;
+        Ok(notices)
+    }
+
+    /// Marks messages sent (or not worth sending).
+    pub async fn remove_petition_notices(
+        &self,
+        notices: &[PetitionNotice],
+    ) -> Result<(), StoreError> {
+        self.batch_write(deletes(
+            keys::OUTBOX_NOTIFY_PETITIONS,
+            notices.iter().map(|n| n.sort_key.as_str()),
+        ))
+        .await
     }
 
     /// The petitions `agency` received in the month of `day`, in order of
