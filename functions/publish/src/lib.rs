@@ -40,6 +40,7 @@
 //! writes the search index again after a full build) at start and every
 //! five minutes. `docs/benchmarks.md` has what a run costs.
 
+pub mod catalogue;
 pub mod generated;
 pub mod questions;
 pub mod statistics;

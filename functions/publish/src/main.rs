@@ -1,6 +1,7 @@
-//! `publish --content site/content --static site/static`: runs every
-//! publication (`publish::publish_all`) from the store into the site, as of
-//! today in Vietnam. The site is built afterwards (`sitegen build`); see the
+//! `publish --content site/content --static site/static [--catalogue
+//! site/content/thu-tuc]`: loads the catalogue pages into the table when
+//! asked, then runs every publication (`publish::publish_all`) from the
+//! store into the site, as of today in Vietnam. The site is built afterwards (`sitegen build`); see the
 //! crate's documentation for the scheduled job.
 //!
 //! Environment: the table and bucket as every function reads them
@@ -29,6 +30,10 @@ struct Args {
     /// Publish as of this day (YYYY-MM-DD) instead of today in Vietnam.
     #[arg(long)]
     today: Option<NaiveDate>,
+    /// First load this folder's procedure pages (`site/content/thu-tuc`)
+    /// into the table, so submissions are checked against them.
+    #[arg(long)]
+    catalogue: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -48,6 +53,16 @@ async fn main() -> anyhow::Result<()> {
     let today = args
         .today
         .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive());
+    if let Some(dir) = &args.catalogue {
+        let loaded = publish::catalogue::load(&store, dir)
+            .await
+            .context("loading the catalogue")?;
+        eprintln!(
+            "catalogue: {} procedures from {}",
+            loaded.procedures,
+            dir.display()
+        );
+    }
     let report = publish::publish_all(&store, today, &args.content, &args.static_dir)
         .await
         .context("publishing")?;
