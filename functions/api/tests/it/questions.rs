@@ -508,7 +508,17 @@ async fn a_repeated_submission_with_the_same_key_is_one_question() {
     neighbour["contact"] = json!({"full_name": "Lê Văn Cường", "email": "cuong@example.vn"});
     let theirs = ask(&app, None, &neighbour, Some("hoi-mot-lan")).await;
     assert_eq!(theirs.status(), StatusCode::CREATED);
+    // A page of the list is one Query, whatever the table holds.
+    app.counter.reset();
     assert_eq!(listed(&app, "mot-cua-1", "unanswered").await.len(), 2);
+    let requests = app.counter.snapshot();
+    assert_eq!(requests.get("Query"), Some(&1), "{requests:?}");
+    assert_eq!(
+        requests.get("GetItem"),
+        Some(&1),
+        "the caller's account: {requests:?}"
+    );
+    assert!(!requests.contains_key("Scan"));
 }
 
 #[tokio::test]
