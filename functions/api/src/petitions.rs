@@ -162,6 +162,10 @@ pub struct PetitionAnswerView {
     pub at_text: String,
     /// On the site already.
     pub published: bool,
+    /// Its page on the site, once published (the page appears with the
+    /// site's next publication, within minutes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -424,6 +428,9 @@ pub(crate) fn petition_view(
             at: rfc3339(e.at),
             at_text: text_vi(e.at),
             published: progress.is_published(),
+            page: progress
+                .is_published()
+                .then(|| store::published_petition_path(&record.code)),
         });
     let refusal_reason = (stage == PetitionStage::Refused)
         .then(|| last_note(PetitionAction::Refuse).and_then(|e| e.note.clone()))

@@ -467,6 +467,11 @@ impl PetitionCode {
     pub fn day(&self) -> NaiveDate {
         PETITION.day(&self.0)
     }
+
+    /// The code as the last part of a page's address: `pakn-260603-7kmq4x`.
+    pub fn slug(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
 }
 code_string_impls!(PetitionCode);
 

@@ -7,6 +7,7 @@ mod codes;
 mod deadline;
 mod lunar;
 mod office;
+mod personal;
 mod petition;
 mod procedure;
 mod progress;
@@ -34,6 +35,7 @@ pub use office::{
     AgencyProfile, Department, DepartmentId, MAX_ROUTE_STEPS, OfficeError, Official,
     ProcessingRoute, Queue, RouteStep,
 };
+pub use personal::{MASK, mask_personal_data};
 pub use petition::{
     ANSWER_WITHIN, ASK_WITHIN, MAX_PETITION_TEXT, MAX_PETITION_TITLE, Overdue, PUBLISH_WITHIN,
     PetitionAction, PetitionDeadlines, PetitionError, PetitionEvent, PetitionKind,

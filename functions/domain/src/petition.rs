@@ -260,6 +260,12 @@ impl PetitionProgress {
         self.rounds
     }
 
+    /// The answer that stands: the current round's, once it is answered.
+    pub fn answer(&self) -> Option<&PetitionEvent> {
+        self.last_answer()
+            .filter(|_| self.stage == PetitionStage::Answered)
+    }
+
     fn last_answer(&self) -> Option<&PetitionEvent> {
         self.events
             .iter()

@@ -307,6 +307,7 @@ fn a_later_move_leaves_the_due_time_out_of_an_earlier_message() {
         rounds: 1,
         on_time: None,
         category: None,
+        answer: None,
         last_moved_at: at(1, 9),
         version: 1,
     };

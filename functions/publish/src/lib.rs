@@ -14,7 +14,8 @@
 //!
 //! [`publish_all`] runs every publication; each owns its directories
 //! (`content/thong-ke/` and `static/thong-ke/` for [`statistics`],
-//! `content/hoi-dap/` and `static/hoi-dap/` for [`questions`]) and
+//! `content/hoi-dap/` and `static/hoi-dap/` for [`questions`],
+//! `content/phan-anh-kien-nghi/` for [`petitions`]) and
 //! reports what it changed as one [`Publication`]. A new publication is a
 //! module with an `async fn publish(store, today, site) ->
 //! Result<Publication, PublishError>` and one line in [`publish_all`].
@@ -42,6 +43,7 @@
 
 pub mod catalogue;
 pub mod generated;
+pub mod petitions;
 pub mod questions;
 pub mod statistics;
 
@@ -178,5 +180,8 @@ pub async fn publish_all(
     report
         .publications
         .push(questions::publish(store, today, site).await?);
+    report
+        .publications
+        .push(petitions::publish(store, today, site).await?);
     Ok(report)
 }

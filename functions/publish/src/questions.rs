@@ -165,11 +165,11 @@ const SECTION_TEXT: &str = "Câu trả lời của cơ quan, đơn vị cho các
 
 /// A procedure's page on the site, as `sitegen import` names it
 /// (`1.003677` → `thu-tuc/1-003677`, lower case as the page's slug).
-fn procedure_path(code: &str) -> String {
+pub(crate) fn procedure_path(code: &str) -> String {
     format!("thu-tuc/{}", code.replace('.', "-").to_lowercase())
 }
 
-fn timestamp(at: NaiveDateTime) -> String {
+pub(crate) fn timestamp(at: NaiveDateTime) -> String {
     format!("{}+07:00", at.format("%Y-%m-%dT%H:%M:%S"))
 }
 

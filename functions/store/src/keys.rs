@@ -183,6 +183,9 @@ pub fn petition_outbox_entry(at: NaiveDateTime, code: &PetitionCode, seq: u32) -
     format!("{}#{code}#{seq:06}", stamp(at))
 }
 
+/// The published answers to petitions, one item each (`SK` = the code).
+pub const PUBLISHED_PETITIONS: &str = "PAKN#PUBLISHED";
+
 /// "My petitions" (GSI1): beside the owner's dossiers, in a partition of their own.
 pub fn petition_owner_index(owner: &str) -> String {
     format!("{}#PAKN", owner_index(owner))

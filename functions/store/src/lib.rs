@@ -16,6 +16,7 @@
 //! | its steps | `QUESTION#<code>` | `EVENT#<seq:06>` | the history, one item per move, with the official who made it |
 //! | day sequence | `COUNTER#<agency>#<YYMMDD>` | `META` | `seq`, the last dossier number issued |
 //! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change; `…#repair` resends a dossier whole |
+//! | published answer | `PAKN#PUBLISHED` | `<code>` | the public record of a petition's published answer (nothing of the sender), for the site; written by the publication, deleted by a reopening |
 //! | petition messages | `OUTBOX#NOTIFY#PAKN` | `<time>#<code>#<seq:06>` | one per step, written with it; `notify` says which are news to the sender |
 //! | dead letters | `OUTBOX#DVCQG#DEAD` | as in the outbox | entries that could not be delivered |
 //! | question packets | `OUTBOX#DVCQG#HOIDAP` (dead: `…#DEAD`) | `<time>#<code>#<seq:06>` | `packet` = `answer` or `question`, written with the move that calls for it |
@@ -73,7 +74,7 @@ pub use metrics::RequestCounter;
 pub use outbox::{OutboxEntry, OutboxKind};
 pub use petitions::{
     NewPetition, PetitionContact, PetitionNotice, PetitionPage, PetitionQueue, PetitionRecord,
-    PetitionStep, PetitionSubmitted, published_petition_path,
+    PetitionStep, PetitionSubmitted, PublishedPetition, RecordedAnswer, published_petition_path,
 };
 pub use questions::{
     Answerer, NewQuestion, QuestionAsked, QuestionPacket, QuestionPage, QuestionQueue,

@@ -8,11 +8,11 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::{
-    AgencyCode, Email, PetitionCode, PetitionEvent, PetitionKind, PetitionProgress, PetitionStage,
-    PetitionTopic, PhoneNumber, WorkingCalendar,
+    AgencyCode, Email, PetitionAction, PetitionCode, PetitionEvent, PetitionKind, PetitionProgress,
+    PetitionStage, PetitionTopic, PhoneNumber, ProcedureCode, WorkingCalendar, mask_personal_data,
 };
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +78,9 @@ pub struct PetitionRecord {
     /// The agency's classification, once an official gave one.
     #[serde(default)]
     pub category: Option<String>,
+    /// The answer that stands (the current round's), once answered.
+    #[serde(default)]
+    pub answer: Option<RecordedAnswer>,
     /// When the last move was made.
     pub last_moved_at: NaiveDateTime,
     /// Bumped by every move; a move names the version it was based on.
@@ -91,6 +94,85 @@ pub fn published_petition_path(code: &PetitionCode) -> String {
         "/phan-anh-kien-nghi/{}/",
         code.as_str().to_ascii_lowercase()
     )
+}
+
+/// An answer as the record keeps it: its text and when it was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedAnswer {
+    pub text: String,
+    pub at: NaiveDateTime,
+}
+
+/// A published answer as the site shows it: the public record the
+/// `publish` crate reads (partition `PAKN#PUBLISHED`), written with the
+/// move that publishes it and deleted with the reopening that withdraws it.
+/// It holds nothing of the sender — no name, contact, address, account,
+/// files or tracking secret, no dossier code — and its texts went through
+/// `domain::mask_personal_data` (the sender's own details, phone and
+/// identity numbers, e-mail addresses); the rest of what the texts say is
+/// for the official who publishes to check first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedPetition {
+    pub code: PetitionCode,
+    pub agency: AgencyCode,
+    pub kind: PetitionKind,
+    /// "Thủ tục hành chính", "Hồ sơ", "Cơ quan, đơn vị".
+    pub about_label: String,
+    /// The procedure it is about, if one: its code and name.
+    #[serde(default)]
+    pub procedure: Option<(ProcedureCode, String)>,
+    #[serde(default)]
+    pub category: Option<String>,
+    pub title: String,
+    pub content: String,
+    pub answer: String,
+    pub received_at: NaiveDateTime,
+    pub answered_at: NaiveDateTime,
+    pub published_at: NaiveDateTime,
+}
+
+impl PublishedPetition {
+    /// The public record of `record`'s answer, published at `at`; `None`
+    /// while there is no answer to publish.
+    pub fn of(record: &PetitionRecord, at: NaiveDateTime) -> Option<Self> {
+        let answer = record.answer.as_ref()?;
+        let c = &record.contact;
+        let phone = c.phone.to_string();
+        let known: Vec<&str> = [Some(c.name.as_str()), Some(phone.as_str())]
+            .into_iter()
+            .chain([c.email.as_ref().map(Email::as_str), c.address.as_deref()])
+            .flatten()
+            .collect();
+        let mask = |text: &str| mask_personal_data(text, &known);
+        Some(PublishedPetition {
+            code: record.code.clone(),
+            agency: record.agency.clone(),
+            kind: record.kind,
+            about_label: record.about.label_vi().to_owned(),
+            procedure: match &record.about {
+                PetitionTopic::Procedure { code } => Some((
+                    code.clone(),
+                    record
+                        .procedure_name
+                        .clone()
+                        .unwrap_or_else(|| code.to_string()),
+                )),
+                _ => None,
+            },
+            category: record.category.as_deref().map(mask),
+            title: mask(&record.title),
+            content: mask(&record.content),
+            answer: mask(&answer.text),
+            received_at: record.received_at,
+            answered_at: answer.at,
+            published_at: at,
+        })
+    }
+
+    /// Its page on the site.
+    pub fn path(&self) -> String {
+        published_petition_path(&self.code)
+    }
 }
 
 /// The agency's lists of petitions, each one partition of GSI2.
@@ -139,6 +221,10 @@ impl PetitionRecord {
         self.on_time = progress
             .handled_on_time(calendar)
             .map_err(StoreError::corrupt)?;
+        self.answer = progress.answer().map(|e| RecordedAnswer {
+            text: e.note.clone().unwrap_or_default(),
+            at: e.at,
+        });
         self.last_moved_at = progress.events().last().map_or(now, |e| e.at);
         self.version += 1;
         Ok(())
@@ -213,6 +299,7 @@ impl NewPetition {
             rounds: 1,
             on_time: None,
             category: None,
+            answer: None,
             last_moved_at: self.opening.at,
             version: 1,
         }
@@ -301,6 +388,14 @@ struct NoticeItem {
     SK: String,
     code: PetitionCode,
     seq: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+#[allow(non_snake_case)]
+struct PublishedItem {
+    PK: String,
+    SK: String,
+    published: PublishedPetition,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -497,7 +592,8 @@ impl Store {
 
     /// Writes a move: the petition as it is now (its version one more than
     /// the version it was read at), the step that made it, the message owed
-    /// to the sender and, for an official's move, its audit record — one
+    /// to the sender, the public record a publication writes or a reopening
+    /// withdraws, and, for an official's move, its audit record — one
     /// transaction. Fails with `Conflict` if someone moved the petition
     /// meanwhile.
     pub async fn record_petition_change(
@@ -507,7 +603,35 @@ impl Store {
         audit: Option<&AuditEntry>,
     ) -> Result<(), StoreError> {
         let item = to_item(&PetitionItem::from(record));
-        let steps = self.step_items(&record.code, step);
+        let mut steps = self.step_items(&record.code, step);
+        match step.event.action {
+            Some(PetitionAction::Publish) => {
+                let published = PublishedPetition::of(record, step.event.at)
+                    .ok_or_else(|| StoreError::corrupt("published without an answer"))?;
+                let put = Put::builder()
+                    .table_name(&self.settings.table)
+                    .set_item(Some(to_item(&PublishedItem {
+                        PK: keys::PUBLISHED_PETITIONS.into(),
+                        SK: record.code.to_string(),
+                        published,
+                    })))
+                    .build()
+                    .expect("table and item are set");
+                steps.push(TransactWriteItem::builder().put(put).build());
+            }
+            // The answer that did not solve it leaves the site until the
+            // next one is published.
+            Some(PetitionAction::Reopen) => {
+                let delete = Delete::builder()
+                    .table_name(&self.settings.table)
+                    .key("PK", AttributeValue::S(keys::PUBLISHED_PETITIONS.into()))
+                    .key("SK", AttributeValue::S(record.code.to_string()))
+                    .build()
+                    .expect("table and key are set");
+                steps.push(TransactWriteItem::builder().delete(delete).build());
+            }
+            _ => {}
+        }
         if self
             .write_versioned(item, record.version, steps, audit)
             .await?
@@ -587,6 +711,21 @@ impl Store {
             next: out.last_evaluated_key.map(|k| encode_cursor(&k)),
             read: u32::try_from(out.scanned_count).unwrap_or(0),
         })
+    }
+
+    /// Every published answer, whatever its agency: one `Query` per 1 MB
+    /// page of partition `PAKN#PUBLISHED` (published answers are few, and
+    /// the site is the deployment's whole).
+    pub async fn published_petitions(&self) -> Result<Vec<PublishedPetition>, StoreError> {
+        self.partition(keys::PUBLISHED_PETITIONS.into())
+            .await?
+            .into_iter()
+            .map(|item| {
+                serde_dynamo::from_item::<_, PublishedItem>(item)
+                    .map(|i| i.published)
+                    .map_err(StoreError::corrupt)
+            })
+            .collect()
     }
 
     /// The oldest messages owed to petitions' senders, at most `limit` (one

@@ -65,8 +65,9 @@ function show(view) {
   const answer = document.getElementById('tra-loi');
   answer.hidden = !view.answer;
   if (view.answer) {
-    document.getElementById('tra-loi-luc').textContent = 'Trả lời lúc ' + view.answer.at_text +
-      (view.answer.published ? ' · đã công khai trên cổng' : '');
+    const when = document.getElementById('tra-loi-luc');
+    when.replaceChildren('Trả lời lúc ' + view.answer.at_text);
+    if (view.answer.page) when.append(' · ', element('a', { href: view.answer.page, text: 'đã công khai trên cổng' }));
     document.getElementById('tra-loi-noi-dung').replaceChildren(...paragraphs(view.answer.text));
   }
   const deadlines = DEADLINES.filter(([key]) => view.deadlines[key]);

@@ -405,6 +405,17 @@ async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
     assert_eq!(published["published"], true);
     assert_eq!(published["overdue"], json!([]));
     assert!(queue_codes(&app, "mot-cua-1", "publish").await.is_empty());
+    // The public record the site's publication reads: the texts, never the sender.
+    let public = app.store.published_petitions().await.unwrap();
+    assert_eq!(public.len(), 1);
+    assert_eq!(public[0].code.as_str(), code);
+    assert_eq!(public[0].published_at, at(6, 8, 9, 0));
+    let written = serde_json::to_string(&public[0]).unwrap();
+    for private in ["Trần Thị Bình", "0987654321", "binh.tran@example.vn"] {
+        assert!(!written.contains(private), "{private} in {written}");
+    }
+    let page = format!("/phan-anh-kien-nghi/{}/", code.to_ascii_lowercase());
+    assert_eq!(tracked(&app, &code, &secret).await["answer"]["page"], page);
     let twice = move_as(&app, "lanh-dao-1", &code, json!({"action": "publish"})).await;
     assert_eq!(
         problem_code(twice).await,
@@ -433,6 +444,10 @@ async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
     let reopened: Value = reopened.json().await.unwrap();
     assert_eq!(reopened["status"]["stage"], "received");
     assert_eq!(reopened["rounds"], 2);
+    assert!(
+        app.store.published_petitions().await.unwrap().is_empty(),
+        "the answer that did not solve it leaves the site"
+    );
     assert_eq!(
         reopened["deadlines"]["answer_by"]["at"],
         "2026-07-01T17:00:00+07:00"
