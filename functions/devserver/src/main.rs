@@ -84,7 +84,14 @@ async fn main() -> anyhow::Result<()> {
         .create_resources()
         .await
         .context("creating the table and the bucket")?;
-    let catalogue = seed::load_catalogue(&store, &config.catalogue_dir).await?;
+    // The API checks submissions against the catalogue the site shows.
+    let catalogue = publish::catalogue::read_pages(&config.catalogue_dir)?;
+    store.put_procedures(&catalogue).await?;
+    tracing::info!(
+        procedures = catalogue.len(),
+        "catalogue loaded from {}",
+        config.catalogue_dir.display()
+    );
 
     let (auth, dev_routes) = sign_in(&public_url, &config.agency)?;
     let state = AppState {

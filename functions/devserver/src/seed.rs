@@ -1,48 +1,13 @@
-//! The catalogue from the site's procedure pages (the real national data as
-//! imported and edited there), and a few clearly marked demo dossiers.
-
-use std::path::Path;
+//! A few clearly marked demo dossiers over the catalogue of the site's
+//! procedure pages (the real national data as imported and edited there).
 
 use anyhow::Context;
 use api::AppState;
 use domain::{
     Action, Actor, Applicant, Channel, DossierProgress, OwnerType, Procedure, ProcedureCode,
-    ProcedurePage, ResultDelivery, Role,
+    ResultDelivery, Role,
 };
 use store::{NewDossier, Store};
-
-/// Loads every procedure page of `dir` (`site/content/thu-tuc`), so that the
-/// API checks submissions against the catalogue the site shows.
-pub async fn load_catalogue(store: &Store, dir: &Path) -> anyhow::Result<Vec<Procedure>> {
-    let mut procedures = Vec::new();
-    let mut unreadable = 0;
-    for item in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = item?.path();
-        if path.extension().is_none_or(|e| e != "md") || path.ends_with("_index.md") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path)?;
-        match ProcedurePage::parse(&text) {
-            Ok(page) => procedures.push(page.procedure),
-            Err(e) => {
-                unreadable += 1;
-                tracing::warn!(file = %path.display(), error = %e, "procedure page left out");
-            }
-        }
-    }
-    procedures.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
-    store
-        .put_procedures(&procedures)
-        .await
-        .context("loading the catalogue")?;
-    tracing::info!(
-        loaded = procedures.len(),
-        unreadable,
-        "catalogue loaded from {}",
-        dir.display()
-    );
-    Ok(procedures)
-}
 
 /// The demo citizen of the development sign-in.
 pub const DEMO_CITIZEN: &str = "demo-cong-dan-1";
