@@ -98,12 +98,27 @@ fn internal(href: &str) -> Option<(String, Option<String>)> {
     ))
 }
 
-/// Sections `publish` writes from the store before every deployment's build
-/// (`functions/publish`); a checkout has them only once it has published.
-const PUBLISHED_SECTIONS: [&str; 1] = ["/thong-ke/"];
+/// The sections `publish` writes from the store before every deployment's
+/// build (`functions/publish`): a checkout has them only once it has
+/// published. They are the content folders `.gitignore` keeps out of git,
+/// which is where each publication declares the folder it owns.
+fn published_sections() -> Vec<String> {
+    let gitignore =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.gitignore"))
+            .expect(".gitignore");
+    gitignore
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("/site/content/"))
+        .map(|section| format!("/{}/", section.trim_end_matches('/')))
+        .collect()
+}
+
+static PUBLISHED_SECTIONS: LazyLock<Vec<String>> = LazyLock::new(published_sections);
 
 fn published(target: &str) -> bool {
-    PUBLISHED_SECTIONS.iter().any(|s| target.starts_with(s))
+    PUBLISHED_SECTIONS
+        .iter()
+        .any(|s| target.starts_with(s.as_str()))
 }
 
 fn is_procedure(path: &str) -> bool {
