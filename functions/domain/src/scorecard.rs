@@ -437,50 +437,59 @@ fn points_for(rate: u32, max: u32, full_at: u32) -> u32 {
 /// `(id, name)`, how it is counted, and `(max points, full at %)`.
 type Title = (&'static str, &'static str);
 
-fn rate(
-    (id, name_vi): Title,
-    basis_vi: &'static str,
-    (max, full_at_percent): (u32, u32),
-    share: Share,
-) -> IndicatorScore {
-    let (max, full_at) = (max * 100, full_at_percent * 100);
-    let rate = share.basis_points();
-    IndicatorScore {
-        id,
-        name_vi,
+fn rate(title: Title, basis_vi: &'static str, scale: (u32, u32), share: Share) -> IndicatorScore {
+    scored(
+        title,
         basis_vi,
-        max,
-        full_at,
-        measure: Measure::Rate { share },
-        rate: Some(rate),
-        points: points_for(rate, max, full_at),
-    }
+        scale,
+        Measure::Rate { share },
+        share.basis_points(),
+    )
 }
 
+/// 100 % less the two shares (5.4); nothing to count loses nothing.
 fn complement(
-    (id, name_vi): Title,
+    title: Title,
     basis_vi: &'static str,
-    (max, full_at_percent): (u32, u32),
+    scale: (u32, u32),
     overdue: Share,
     complained: Share,
 ) -> IndicatorScore {
-    let (max, full_at) = (max * 100, full_at_percent * 100);
     let lost = if overdue.whole == 0 {
         0
     } else {
         overdue.basis_points() + complained.basis_points()
     };
-    let rate = 10_000u32.saturating_sub(lost);
+    let measure = Measure::Complement {
+        overdue,
+        complained,
+    };
+    scored(
+        title,
+        basis_vi,
+        scale,
+        measure,
+        10_000u32.saturating_sub(lost),
+    )
+}
+
+/// A measured indicator reaching `rate` (hundredths of a percent) on a
+/// scale of `max` points full at `full_at_percent`.
+fn scored(
+    (id, name_vi): Title,
+    basis_vi: &'static str,
+    (max, full_at_percent): (u32, u32),
+    measure: Measure,
+    rate: u32,
+) -> IndicatorScore {
+    let (max, full_at) = (max * 100, full_at_percent * 100);
     IndicatorScore {
         id,
         name_vi,
         basis_vi,
         max,
         full_at,
-        measure: Measure::Complement {
-            overdue,
-            complained,
-        },
+        measure,
         rate: Some(rate),
         points: points_for(rate, max, full_at),
     }
