@@ -434,7 +434,7 @@ fn points_for(rate: u32, max: u32, full_at: u32) -> u32 {
     u32::try_from((scaled + u64::from(full_at) / 2) / u64::from(full_at)).unwrap_or(max)
 }
 
-/// `(id, name)`, how it is counted, and `(max points, full at %)`.
+/// An indicator's id and its Vietnamese name.
 type Title = (&'static str, &'static str);
 
 fn rate(title: Title, basis_vi: &'static str, scale: (u32, u32), share: Share) -> IndicatorScore {
