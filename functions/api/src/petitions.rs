@@ -699,6 +699,7 @@ pub async fn submit(
         tracking_secret: URL_SAFE_NO_PAD.encode(rand::random::<[u8; 18]>()),
         opening: progress.events()[0].clone(),
         answer_by: deadlines.answer_by,
+        national: None,
     };
     let request_sha256 = hex::encode(Sha256::digest(&body));
     let submitted = app

@@ -140,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
     ));
 
     // The national portal: the conformance peer on a free port, holding one
-    // dossier submitted there and one question asked there; the intakes and
+    // dossier submitted there, one question asked and one petition sent there; the intakes and
     // the outbox worker every few seconds, as the sync Lambda's schedule would.
     let peer = dvcqg_peer::spawn("dev", "dev")
         .await
@@ -148,9 +148,11 @@ async fn main() -> anyhow::Result<()> {
     seed::portal_dossier(&peer, &config.agency, AppState::system_clock()())
         .await
         .context("submitting the demo dossier on the national-portal peer")?;
-    seed::portal_question(&peer, &config.agency)
+    seed::portal_question_and_petition(&peer, &config.agency)
         .await
-        .context("asking the demo question on the national-portal peer")?;
+        .context(
+            "asking the demo question and sending the demo petition on the national-portal peer",
+        )?;
     tokio::spawn(sync_national_portal(
         store.clone(),
         peer.clone(),
@@ -251,6 +253,9 @@ async fn sync_national_portal(store: Store, peer: String, public_url: String, ag
         }
         if let Err(e) = worker.take_in_questions(&agency, clock()).await {
             tracing::warn!(error = %e, "national-portal question intake round failed");
+        }
+        if let Err(e) = worker.take_in_petitions(&agency, clock()).await {
+            tracing::warn!(error = %e, "national-portal petition intake round failed");
         }
         if let Err(e) = worker.run_once(clock()).await {
             tracing::warn!(error = %e, "national-portal sync round failed");

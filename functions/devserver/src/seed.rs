@@ -226,18 +226,30 @@ pub async fn portal_dossier(
     Ok(())
 }
 
-/// A question asked on the national-portal peer of `agency` (Q&A): the
-/// intake takes it in, and its answer goes back when an official gives one.
-pub async fn portal_question(peer: &str, agency: &domain::AgencyCode) -> anyhow::Result<()> {
+/// A question asked (Q&A) and a petition sent (PAKN) on the national-portal
+/// peer to `agency`: the intakes take them in, and their answers go back
+/// when an official gives them.
+pub async fn portal_question_and_petition(
+    peer: &str,
+    agency: &domain::AgencyCode,
+) -> anyhow::Result<()> {
     let question = serde_json::json!({
         "HOIDAPID": "DEMO-1", "MALINHVUC": "", "MADONVI": agency, "TENDONVI": "",
         "NOIDUNG": "Tôi đi làm ở tỉnh khác sáu tháng thì có phải khai báo tạm vắng không? (dữ liệu demo)",
         "NOIDUNGTRALOI": "", "TRALOIID": "", "HOVATEN": "Người hỏi trên Cổng quốc gia (dữ liệu demo)",
         "DIACHI": "", "THUDIENTU": "", "SODIENTHOAI": "", "MATTHCDP": "1.003677", "TRANGTHAI": "1",
     });
+    let petition = serde_json::json!({
+        "MaPAKN": "DEMO-PAKN-1", "TieuDe": "Đèn đường trước trụ sở xã bị hỏng (dữ liệu demo)",
+        "NoiDung": "Đèn đường trước trụ sở Ủy ban nhân dân xã đã hỏng hai tuần. (dữ liệu demo)",
+        "HoTen": "Người gửi trên Cổng quốc gia (dữ liệu demo)", "DiaChi": "",
+        "SoDienThoai": "0900000000", "Email": "", "MaDonVi": agency, "TenDonVi": "",
+        "MaLinhVuc": "", "NgayGui": AppState::system_clock()().format("%Y%m%d%H%M%S").to_string(),
+        "TrangThai": "1", "TepTinPhanAnh": [],
+    });
     reqwest::Client::new()
         .post(format!("{peer}/_catalogue"))
-        .json(&serde_json::json!({"questions_from_portal": [question]}))
+        .json(&serde_json::json!({"questions_from_portal": [question], "petitions": [petition]}))
         .send()
         .await?
         .error_for_status()?;

@@ -329,6 +329,22 @@ impl NationalQuestionId {
 }
 code_string_impls!(NationalQuestionId);
 
+/// The code the national portal gave a feedback or petition sent there
+/// (`MaPAKN` of its PAKN packets), in the same loose format as
+/// [`NationalDossierCode`]: the portal's own, kept as it comes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NationalPetitionCode(String);
+
+impl NationalPetitionCode {
+    const KIND: &'static str = "national petition code";
+
+    pub fn parse(raw: &str) -> Result<Self, CodeError> {
+        check_national_id(Self::KIND, raw).map(Self)
+    }
+}
+code_string_impls!(NationalPetitionCode);
+
 /// A code the national portal made: a short run of letters, digits and
 /// `.` `-` `_` `/`, so that it fits a key and a log line.
 fn check_national_id(kind: &'static str, raw: &str) -> Result<String, CodeError> {
@@ -729,6 +745,8 @@ mod tests {
             assert!(NationalQuestionId::parse(bad).is_err(), "{bad:?}");
         }
         assert!(serde_json::from_str::<NationalQuestionId>("\"7781\"").is_ok());
+        assert!(NationalPetitionCode::parse("PAKN-2026-000123").is_ok());
+        assert!(NationalPetitionCode::parse("PAKN 2026").is_err());
     }
 
     fn agency_strategy() -> impl Strategy<Value = AgencyCode> {

@@ -24,7 +24,8 @@ pub use applicant::{Applicant, ApplicantError, Email, IdentityNumber, OwnerType,
 pub use calendar::{CalendarError, DayKind, FIRST_YEAR, LAST_YEAR, OfficeHours, WorkingCalendar};
 pub use codes::{
     AgencyCode, CodeError, DossierCode, MAX_DAILY_SEQUENCE, NationalDossierCode,
-    NationalQuestionId, PETITION_CODE_ALPHABET, PetitionCode, ProcedureCode, QuestionCode,
+    NationalPetitionCode, NationalQuestionId, PETITION_CODE_ALPHABET, PetitionCode, ProcedureCode,
+    QuestionCode,
 };
 pub use deadline::{
     DeadlineClock, DeadlineError, Extension, Pause, ResolutionTime, ResolutionTimeError, TimeUnit,

@@ -3,7 +3,8 @@
 //! number where a string belongs, a wrong date format, an unknown field, a
 //! progress step before its dossier, an insert of a dossier it holds, an
 //! unknown session, an answer to a question it did not ask — see
-//! `questions`), stores what it accepts, and on demand misbehaves:
+//! `questions` —, a result of a petition it does not hold — see
+//! `petitions`), stores what it accepts, and on demand misbehaves:
 //! timeouts, 5xx, an error after storing, "đã tồn tại" for a new dossier,
 //! expired sessions, slow answers. What it received can be exported as JSON
 //! lines, one request body per line.
@@ -18,6 +19,7 @@
 //! `/files/{name}`, and its status comes back as `DongBoTrangThaiHoSo`.
 
 mod catalogue;
+mod petitions;
 mod questions;
 mod share;
 
@@ -104,6 +106,8 @@ struct Peer {
     published_questions: BTreeMap<String, DongBoHoiDap>,
     /// Answers and questions sent again for an id already held.
     repeated_questions: u64,
+    /// Feedback and petitions (`petitions`).
+    petitions: petitions::PetitionState,
     received: Vec<String>,
     faults: Faults,
     share: share::ShareState,
@@ -123,7 +127,7 @@ pub struct Snapshot {
     #[serde(default)]
     pub statuses: BTreeMap<String, Vec<TrangThaiHoSo>>,
     /// The other pushes it accepted (evaluations,
-    /// statistics, PAKN), each call's body as it arrived, in order.
+    /// statistics), each call's body as it arrived, in order.
     #[serde(default)]
     pub other: Vec<Value>,
     /// Answers to questions asked here, one per `HOIDAPID`, the latest kept.
@@ -135,6 +139,16 @@ pub struct Snapshot {
     /// Answers and questions that arrived again for an id already held.
     #[serde(default)]
     pub repeated_questions: u64,
+    /// The units' own petitions (`DongBoPAKN`), one per `MaPAKN`.
+    #[serde(default)]
+    pub petitions: BTreeMap<String, pakn::PhanAnh>,
+    /// Results (`DongBoKetQuaPAKN`) per `MaPAKN`, one per time and text,
+    /// in time order.
+    #[serde(default)]
+    pub petition_results: BTreeMap<String, Vec<pakn::KetQuaPAKN>>,
+    /// Petitions and results that arrived again unchanged.
+    #[serde(default)]
+    pub repeated_petitions: u64,
 }
 
 type Shared = Arc<Mutex<Peer>>;
@@ -474,8 +488,8 @@ fn handle(peer: &mut Peer, body: &str) -> Outcome {
         service::STATISTICS => stored_other::<Call<Vec<ThongKeHoSo>>>(peer, body),
         service::SYNC_QUESTION => questions::sync_question(peer, body),
         service::SYNC_ANSWER => questions::sync_answer(peer, body),
-        service::SYNC_PETITION => stored_other::<Call<Vec<pakn::PhanAnh>>>(peer, body),
-        service::SYNC_PETITION_RESULT => stored_other::<Call<Vec<pakn::KetQuaPAKN>>>(peer, body),
+        service::SYNC_PETITION => petitions::sync_petition(peer, body),
+        service::SYNC_PETITION_RESULT => petitions::sync_result(peer, body),
         other => refuse(Answer::error(
             INVALID,
             &format!("Dịch vụ `{other}` không được hỗ trợ"),
@@ -539,6 +553,14 @@ async fn state(State(peer): State<Shared>) -> Json<Snapshot> {
         answers: peer.answers.clone(),
         published_questions: peer.published_questions.clone(),
         repeated_questions: peer.repeated_questions,
+        petitions: peer.petitions.petitions.clone(),
+        petition_results: peer
+            .petitions
+            .results
+            .iter()
+            .map(|(code, held)| (code.clone(), held.values().cloned().collect()))
+            .collect(),
+        repeated_petitions: peer.petitions.repeated,
     })
 }
 

@@ -191,14 +191,8 @@ fn answer(peer: &Peer, body: &str) -> Response {
             },
             Err(refused) => json(refused),
         },
-        service::PETITIONS_FROM_PORTAL => list!(
-            catalogue
-                .petitions
-                .iter()
-                .filter(|p| p.MaDonVi == unit)
-                .cloned()
-                .collect::<Vec<_>>()
-        ),
+        // Until the unit sends a result.
+        service::PETITIONS_FROM_PORTAL => list!(crate::petitions::waiting_for(peer, unit)),
         service::PETITION_FILES => match read::<TaiLieuPAKN>(&value) {
             Ok(TaiLieuPAKN { TepTinPhanAnh }) => {
                 let mut files = Vec::new();

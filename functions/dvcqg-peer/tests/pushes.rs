@@ -1,6 +1,6 @@
 //! The pushes beside the dossiers, against the conformance peer: the
-//! monthly statistics and evaluation job end to end over a local table, and
-//! the Q&A and PAKN pushes accepted as the share work defined them.
+//! monthly statistics and evaluation job end to end over a local table (the
+//! Q&A pushes are `tests/questions.rs`', the PAKN ones `tests/petitions.rs`').
 
 mod common;
 
@@ -9,7 +9,6 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use common::{Setup, setup_with};
 use domain::{Action, AgencyCode, Role};
-use dvcqg::client::{Client, ClientSettings, SendError};
 use dvcqg::jobs::{Job, JobReport};
 use dvcqg::packets::{ThongKeHoSo, service};
 use dvcqg::worker::WorkerSettings;
@@ -215,73 +214,6 @@ async fn every_agency_gets_its_previous_month() {
             ("000.00.02.H29", "UBND xã Gia Hưng", "6", 0, 0, "0.00"),
         ]
     );
-}
-
-/// The PAKN pushes, as this project assumes them (`dvcqg::share::pakn`);
-/// the Q&A ones are `tests/questions.rs`'.
-#[tokio::test]
-async fn the_petition_pushes_are_accepted() {
-    let base = dvcqg_peer::spawn("donvi", "mat-khau").await.unwrap();
-    let client = Client::new(ClientSettings::at(
-        &base,
-        "donvi",
-        "mat-khau",
-        Duration::from_secs(2),
-    ));
-    let unit = "000.00.01.H29";
-    let pushes = [
-        (
-            service::SYNC_PETITION,
-            json!({
-                "MaPAKN": "PAKN-2026-000123", "TieuDe": "Đèn đường hỏng",
-                "NoiDung": "Đèn đường thôn Đông hỏng đã hai tuần.", "HoTen": "Lê Thị Hoa",
-                "DiaChi": "Thôn Đông, xã Gia Viễn", "SoDienThoai": "0987654321",
-                "Email": "hoa@example.vn", "MaDonVi": unit, "TenDonVi": "UBND xã Gia Viễn",
-                "MaLinhVuc": "", "NgayGui": "20260602080000", "TrangThai": "1",
-                "TepTinPhanAnh": ["/pakn/PAKN-2026-000123/den-duong.jpg"]
-            }),
-        ),
-        (
-            service::SYNC_PETITION_RESULT,
-            json!({
-                "MaPAKN": "PAKN-2026-000123", "MaDonVi": unit,
-                "TenDonVi": "UBND xã Gia Viễn", "NguoiXuLy": "Trần Thu",
-                "ChucVuNguoiXuLy": "Phó Chủ tịch UBND xã", "NgayXuLy": "20260605150000",
-                "NoiDungTraLoi": "Đã thay bóng đèn ngày 05/06/2026.", "TrangThai": "3",
-                "CongKhai": "True", "SoVanBan": "", "NgayBanHanh": "", "CoQuanBanHanh": "",
-                "TepTinKetQua": []
-            }),
-        ),
-    ];
-    for (name, packet) in &pushes {
-        client
-            .send(unit, name, None, std::slice::from_ref(packet))
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        // Held to the wire rules: an unknown field is refused.
-        let mut odd = packet.clone();
-        odd["Khac"] = json!("x");
-        assert!(
-            matches!(
-                client.send(unit, name, None, &[odd]).await,
-                Err(SendError::Refused { .. })
-            ),
-            "{name} took an unknown field"
-        );
-    }
-    let snapshot: dvcqg_peer::Snapshot = reqwest::get(format!("{base}/_state"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let held: Vec<(&str, &Value)> = snapshot
-        .other
-        .iter()
-        .map(|call| (call["service"].as_str().unwrap(), &call["data"][0]))
-        .collect();
-    let sent: Vec<(&str, &Value)> = pushes.iter().map(|(name, p)| (*name, p)).collect();
-    assert_eq!(held, sent);
 }
 
 /// A month of ratings reaches the peer as `DongBoDanhGia`, one packet per

@@ -306,18 +306,9 @@ impl Client {
     /// integration endpoint's scheme, host and port): the address comes in a
     /// packet, and the portal must not be made to fetch anything else.
     pub async fn fetch_file(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, FetchError> {
-        let origin = |u: &reqwest::Url| {
-            (
-                u.scheme().to_owned(),
-                u.host_str().map(str::to_owned),
-                u.port_or_known_default(),
-            )
-        };
         let wanted = reqwest::Url::parse(url)
             .map_err(|_| FetchError::Refused(format!("`{url}` is not an address")))?;
-        let portal = reqwest::Url::parse(&self.settings.integration_url)
-            .map_err(|e| FetchError::Refused(format!("the portal's address is not one: {e}")))?;
-        if origin(&wanted) != origin(&portal) {
+        if !self.is_portal_origin(&wanted) {
             return Err(FetchError::Refused(format!(
                 "`{url}` is not on the national portal's host"
             )));
@@ -351,6 +342,29 @@ impl Client {
             body.extend_from_slice(&chunk);
         }
         Ok(body)
+    }
+
+    /// Whether `url` has the integration endpoint's scheme, host and port.
+    fn is_portal_origin(&self, url: &reqwest::Url) -> bool {
+        let origin = |u: &reqwest::Url| {
+            (
+                u.scheme().to_owned(),
+                u.host_str().map(str::to_owned),
+                u.port_or_known_default(),
+            )
+        };
+        reqwest::Url::parse(&self.settings.integration_url).is_ok_and(|p| origin(&p) == origin(url))
+    }
+
+    /// Whether `path`, from a packet, names a file of the national portal's
+    /// own: a path on its host (`/pakn/…`) or an address on it. Only those
+    /// are asked for (`LayTaiLieuPAKN`), as `fetch_file` fetches only from it.
+    pub fn is_portal_path(&self, path: &str) -> bool {
+        let path = path.trim();
+        if path.starts_with('/') && !path.starts_with("//") {
+            return !path.contains('\\');
+        }
+        reqwest::Url::parse(path).is_ok_and(|u| self.is_portal_origin(&u))
     }
 
     /// The records of a listing call's `result`.

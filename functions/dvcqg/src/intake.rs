@@ -188,7 +188,10 @@ impl Worker {
         Ok(report)
     }
 
-    async fn calendar_of(&self, agency: &AgencyCode) -> Result<WorkingCalendar, WorkerError> {
+    pub(crate) async fn calendar_of(
+        &self,
+        agency: &AgencyCode,
+    ) -> Result<WorkingCalendar, WorkerError> {
         let overrides = match self.store().agency_setup(agency).await {
             Ok(setup) => setup.agency.calendar_overrides,
             Err(StoreError::NotFound) => None,

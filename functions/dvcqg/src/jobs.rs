@@ -1,7 +1,7 @@
 //! The jobs of the `sync` function, as its events name them: the outbox
 //! drain (every schedule tick, and on demand), the intake of dossiers
-//! submitted on the national portal (every few minutes) and of questions
-//! asked there, the
+//! submitted on the national portal (every few minutes), of questions
+//! asked there and of petitions sent there, the
 //! reconciliation (each night, or on demand for one agency and period) and
 //! the monthly statistics (early each month for the month before, or on
 //! demand).
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::intake::IntakeReport;
 use crate::monthly::{EvaluationReport, StatisticsReport};
+use crate::petitions::PetitionIntakeReport;
 use crate::questions::QuestionIntakeReport;
 use crate::reconcile::ReconcileReport;
 use crate::worker::{RunReport, Worker, WorkerError};
@@ -34,6 +35,12 @@ pub enum Job {
     /// Takes in the questions asked on the national portal (one agency's,
     /// or every agency's in the directory), then drains the outbox.
     Questions {
+        #[serde(default)]
+        agency: Option<AgencyCode>,
+    },
+    /// Takes in the petitions sent on the national portal (one agency's, or
+    /// every agency's in the directory), then drains the outbox.
+    Petitions {
         #[serde(default)]
         agency: Option<AgencyCode>,
     },
@@ -74,6 +81,10 @@ pub enum JobReport {
     },
     Questions {
         questions: Vec<QuestionIntakeReport>,
+        outbox: RunReport,
+    },
+    Petitions {
+        petitions: Vec<PetitionIntakeReport>,
         outbox: RunReport,
     },
     Reconcile(Vec<ReconcileReport>),
@@ -126,6 +137,18 @@ impl Job {
                 }
                 let outbox = worker.drain(now, more_time).await?;
                 Ok(JobReport::Questions { questions, outbox })
+            }
+            Job::Petitions { agency } => {
+                let agencies = match agency {
+                    Some(one) => vec![one],
+                    None => worker.agencies_listed().await?,
+                };
+                let mut petitions = Vec::with_capacity(agencies.len());
+                for agency in agencies {
+                    petitions.push(worker.take_in_petitions(&agency, now()).await?);
+                }
+                let outbox = worker.drain(now, more_time).await?;
+                Ok(JobReport::Petitions { petitions, outbox })
             }
             Job::Reconcile { agency, from, to } => {
                 let today = now().date();
@@ -220,6 +243,10 @@ mod tests {
             Job::Questions {
                 agency: Some(AgencyCode::parse("000.00.01.H29").unwrap())
             }
+        );
+        assert_eq!(
+            Job::from_event(json!({"job": "petitions"})).unwrap(),
+            Job::Petitions { agency: None }
         );
         assert!(Job::from_event(json!({"job": "rebuild"})).is_err());
         assert!(Job::from_event(json!({"job": "reconcile", "agency": "H29"})).is_err());

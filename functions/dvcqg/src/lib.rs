@@ -7,7 +7,8 @@
 //! share endpoint (`share`) and the import of the national procedure
 //! database and its dictionaries (`inbound`); the intake of dossiers
 //! submitted on the national portal (`intake`), whose statuses go back;
-//! questions asked there and answers given here (`questions`).
+//! questions asked there and answers given here (`questions`); feedback and
+//! petitions both ways (`petitions`).
 
 pub mod client;
 pub mod connections;
@@ -17,6 +18,7 @@ pub mod jobs;
 pub mod mapping;
 pub mod monthly;
 pub mod packets;
+pub mod petitions;
 pub mod questions;
 pub mod reconcile;
 pub mod share;

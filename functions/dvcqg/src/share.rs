@@ -295,6 +295,19 @@ pub mod pakn {
 
     use crate::wire::{MaybeTime, WireBool, WireTime};
 
+    /// `TrangThai`, of a petition and of its result: the values this
+    /// project assumes (the sources name the field only), in the order of
+    /// a petition's life.
+    pub mod trang_thai {
+        /// Received, being handled (or handled anew after a reopening).
+        pub const RECEIVED: &str = "1";
+        /// Waiting for the sender's information.
+        pub const WAITING: &str = "2";
+        pub const ANSWERED: &str = "3";
+        /// Refused: not for this agency to handle.
+        pub const REFUSED: &str = "4";
+    }
+
     /// A petition (table 9, as assumed): pulled with
     /// `LayDanhSachPAKNGuiTuDVCQG` when it was sent on the national portal,
     /// pushed with `DongBoPAKN` when it was received here.

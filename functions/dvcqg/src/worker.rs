@@ -10,7 +10,8 @@
 //! task, in order. A repair entry (from reconciliation) resends the dossier
 //! with every step. A dossier submitted on the national portal gets its
 //! statuses sent back instead (`DongBoTrangThaiHoSo`), under the same rules.
-//! Each run then sends the question packets (`questions`).
+//! Each run then sends the question packets (`questions`) and the PAKN
+//! packets (`petitions`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -76,6 +77,10 @@ pub struct RunReport {
     pub answers_sent: usize,
     /// Local questions published with their answer (`DongBoHoiDap`).
     pub questions_sent: usize,
+    /// Petitions received here, as they stand (`DongBoPAKN`).
+    pub petitions_sent: usize,
+    /// Petitions' answers and refusals (`DongBoKetQuaPAKN`).
+    pub petition_results_sent: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +103,8 @@ impl std::ops::Add for RunReport {
         self.entries_waiting += other.entries_waiting;
         self.answers_sent += other.answers_sent;
         self.questions_sent += other.questions_sent;
+        self.petitions_sent += other.petitions_sent;
+        self.petition_results_sent += other.petition_results_sent;
         self
     }
 }
@@ -503,6 +510,8 @@ impl Worker {
         self.store.remove_outbox(kind, &delivered).await?;
         // The question packets (`questions`), after the dossiers.
         report = report + self.send_questions(now, more_time).await?;
+        // The PAKN packets (`petitions`), after the questions.
+        report = report + self.send_petitions(now, more_time).await?;
         match failure {
             Some(e) => Err(e),
             None => Ok(report),

@@ -192,12 +192,17 @@ pub fn compose(record: &DossierRecord, event: &Event, public_url: &str) -> Optio
 /// The Vietnamese message for step `event` of petition `record`, if it is
 /// news to the sender: received (with the code), refused (with the reason),
 /// information asked for, answered, published, reopened. The sender's own
-/// information needs no message (their page said it was sent).
+/// information needs no message (their page said it was sent); a petition
+/// sent on the national portal is followed there, and its sender hears
+/// from that portal (which gets its result).
 pub fn compose_petition(
     record: &PetitionRecord,
     event: &PetitionEvent,
     public_url: &str,
 ) -> Option<Message> {
+    if record.national.is_some() {
+        return None;
+    }
     let code = &record.code;
     let time = event.at.format("%H:%M ngày %d/%m/%Y");
     let link = format!("{public_url}/tra-cuu-phan-anh/?ma={code}");

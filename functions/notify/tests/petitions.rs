@@ -69,6 +69,7 @@ async fn send(store: &Store, received: NaiveDateTime) -> (PetitionRecord, Petiti
                 tracking_secret: "bi-mat".into(),
                 opening: progress.events()[0].clone(),
                 answer_by: deadlines.answer_by,
+                national: None,
             },
             None,
         )
@@ -310,6 +311,7 @@ fn a_later_move_leaves_the_due_time_out_of_an_earlier_message() {
         answer: None,
         last_moved_at: at(1, 9),
         version: 1,
+        national: None,
     };
     record.follow(&progress, &calendar, at(2, 9)).unwrap();
     let message = compose_petition(&record, &opening, SITE).unwrap();

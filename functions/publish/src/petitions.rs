@@ -226,6 +226,7 @@ mod tests {
             answer: None,
             last_moved_at: at(1, 9),
             version: 1,
+            national: None,
         };
         progress
             .act(

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDateTime;
 use domain::{
-    AgencyCode, DossierCode, NationalQuestionId, PetitionCode, ProcedureCode, QuestionCode, Queue,
+    AgencyCode, DossierCode, NationalPetitionCode, NationalQuestionId, PetitionCode, ProcedureCode,
+    QuestionCode, Queue,
 };
 
 use crate::petitions::PetitionQueue;
@@ -181,6 +182,14 @@ pub fn petition_sort(at: NaiveDateTime, code: &PetitionCode) -> String {
 
 pub fn petition_outbox_entry(at: NaiveDateTime, code: &PetitionCode, seq: u32) -> String {
     format!("{}#{code}#{seq:06}", stamp(at))
+}
+
+/// PAKN packets for the national portal, apart from the dossiers' outbox.
+pub const OUTBOX_DVCQG_PETITIONS: &str = "OUTBOX#DVCQG#PAKN";
+
+/// The key a petition sent on the national portal is taken in under, for good.
+pub fn national_petition(code: &NationalPetitionCode) -> String {
+    format!("DVCQG#{code}")
 }
 
 /// The published answers to petitions, one item each (`SK` = the code).

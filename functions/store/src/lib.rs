@@ -17,6 +17,7 @@
 //! | day sequence | `COUNTER#<agency>#<YYMMDD>` | `META` | `seq`, the last dossier number issued |
 //! | outbox | `OUTBOX#DVCQG` / `OUTBOX#NOTIFY` | `<time>#<code>#<seq:06>` | written with the change; `…#repair` resends a dossier whole |
 //! | published answer | `PAKN#PUBLISHED` | `<code>` | the public record of a petition's published answer (nothing of the sender), for the site; written by the publication, deleted by a reopening |
+//! | PAKN packets | `OUTBOX#DVCQG#PAKN` (dead: `…#DEAD`) | `<time>#<code>#<seq:06>` | `packet` = `petition` or `result`, written with the step that calls for it; a petition taken from the national portal is kept under the idempotency key `PAKN#DVCQG#<MaPAKN>` (owner `DVCQG`, never expiring) |
 //! | petition messages | `OUTBOX#NOTIFY#PAKN` | `<time>#<code>#<seq:06>` | one per step, written with it; `notify` says which are news to the sender |
 //! | dead letters | `OUTBOX#DVCQG#DEAD` | as in the outbox | entries that could not be delivered |
 //! | question packets | `OUTBOX#DVCQG#HOIDAP` (dead: `…#DEAD`) | `<time>#<code>#<seq:06>` | `packet` = `answer` or `question`, written with the move that calls for it |
@@ -73,8 +74,9 @@ pub use error::StoreError;
 pub use metrics::RequestCounter;
 pub use outbox::{OutboxEntry, OutboxKind};
 pub use petitions::{
-    NewPetition, PetitionContact, PetitionNotice, PetitionPage, PetitionQueue, PetitionRecord,
-    PetitionStep, PetitionSubmitted, PublishedPetition, RecordedAnswer, published_petition_path,
+    NationalPetition, NewPetition, PetitionContact, PetitionNotice, PetitionPacket, PetitionPage,
+    PetitionQueue, PetitionRecord, PetitionStep, PetitionSubmitted, PetitionSyncEntry,
+    PublishedPetition, RecordedAnswer, published_petition_path,
 };
 pub use questions::{
     Answerer, NewQuestion, QuestionAsked, QuestionPacket, QuestionPage, QuestionQueue,

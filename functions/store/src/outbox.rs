@@ -281,6 +281,51 @@ impl Store {
         Ok(())
     }
 
+    /// Moves the entry `entry` (its item as written: `PK` its partition,
+    /// `SK`, its own fields) to the partition's dead letters
+    /// (`<partition>#DEAD`), with its attempts and the reason, in one
+    /// transaction. For the outboxes of one kind of record that keep their
+    /// own partition (petitions' PAKN packets).
+    pub(crate) async fn dead_letter_entry(
+        &self,
+        mut entry: Item,
+        attempts: u32,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let table = &self.settings.table;
+        let key = |name: &str| entry.get(name).cloned().expect("an entry has its keys");
+        let (partition, sort_key) = (key("PK"), key("SK"));
+        let dead = format!(
+            "{}#DEAD",
+            partition.as_s().map_err(|_| StoreError::corrupt("PK"))?
+        );
+        entry.insert("PK".into(), AttributeValue::S(dead));
+        entry.insert("attempts".into(), AttributeValue::N(attempts.to_string()));
+        entry.insert(
+            "last_error".into(),
+            AttributeValue::S(error.chars().take(1000).collect()),
+        );
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(entry))
+            .build()
+            .expect("table and item are set");
+        let delete = Delete::builder()
+            .table_name(table)
+            .key("PK", partition)
+            .key("SK", sort_key)
+            .build()
+            .expect("table and key are set");
+        self.ddb
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .transact_items(TransactWriteItem::builder().delete(delete).build())
+            .send()
+            .await
+            .map_err(StoreError::sdk)?;
+        Ok(())
+    }
+
     /// The dead letters of `kind`, oldest first.
     pub async fn dead_letters(&self, kind: OutboxKind) -> Result<Vec<OutboxEntry>, StoreError> {
         self.read_entries(&dead_letters(kind), usize::MAX).await

@@ -11,8 +11,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::{
-    AgencyCode, Email, PetitionAction, PetitionCode, PetitionEvent, PetitionKind, PetitionProgress,
-    PetitionStage, PetitionTopic, PhoneNumber, ProcedureCode, WorkingCalendar, mask_personal_data,
+    AgencyCode, Email, NationalPetitionCode, PetitionAction, PetitionCode, PetitionEvent,
+    PetitionKind, PetitionProgress, PetitionStage, PetitionTopic, PhoneNumber, ProcedureCode,
+    WorkingCalendar, mask_personal_data,
 };
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +86,30 @@ pub struct PetitionRecord {
     pub last_moved_at: NaiveDateTime,
     /// Bumped by every move; a move names the version it was based on.
     pub version: u64,
+    /// For a petition sent on the national portal: the portal keeps it,
+    /// and hears of its result only (`DongBoKetQuaPAKN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national: Option<NationalPetition>,
+}
+
+/// A petition sent on the national portal, as the portal knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NationalPetition {
+    /// The portal's code (`MaPAKN` there).
+    pub code: NationalPetitionCode,
+    /// The field it was filed under there (`MaLinhVuc`), if any.
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+/// What the national portal must hear of a petition's step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PetitionPacket {
+    /// `DongBoPAKN`: a petition received here, as it stands.
+    Petition,
+    /// `DongBoKetQuaPAKN`: its result (the answer, or the refusal).
+    Result,
 }
 
 /// Where a published answer is on the site, `/phan-anh-kien-nghi/<code in
@@ -188,6 +213,21 @@ pub enum PetitionQueue {
 }
 
 impl PetitionRecord {
+    /// The packet the national portal must get for step `action` (`None`:
+    /// the receipt). A petition received here goes there with each change
+    /// of its state, and its result; one sent there is the portal's, which
+    /// hears of its result only. Publishing on our site is ours alone.
+    pub fn national_sync(&self, action: Option<PetitionAction>) -> Option<PetitionPacket> {
+        use PetitionAction as A;
+        match (&self.national, action) {
+            (_, Some(A::Refuse | A::Answer)) => Some(PetitionPacket::Result),
+            (Some(_), _) | (None, Some(A::Publish)) => None,
+            (None, None | Some(A::RequestInfo | A::ProvideInfo | A::Reopen)) => {
+                Some(PetitionPacket::Petition)
+            }
+        }
+    }
+
     /// The list the petition is in now and its place there; `None` once
     /// refused, or answered with nothing left to publish.
     pub fn queue(&self) -> Option<(PetitionQueue, NaiveDateTime)> {
@@ -274,6 +314,8 @@ pub struct NewPetition {
     pub opening: PetitionEvent,
     /// The first round's answer deadline.
     pub answer_by: NaiveDateTime,
+    /// Set for a petition sent on the national portal; see `PetitionRecord`.
+    pub national: Option<NationalPetition>,
 }
 
 impl NewPetition {
@@ -302,6 +344,7 @@ impl NewPetition {
             answer: None,
             last_moved_at: self.opening.at,
             version: 1,
+            national: self.national.clone(),
         }
     }
 }
@@ -406,13 +449,52 @@ struct IdempotencyItem {
     request_sha256: String,
     code: PetitionCode,
     tracking_secret: String,
-    expires_at: u64,
+    /// None for a national-portal petition's key, which must outlive any
+    /// window: the portal may list the petition again at any time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires_at: Option<u64>,
+}
+
+/// A pending PAKN packet for the national portal (partition
+/// `OUTBOX#DVCQG#PAKN`), written with the step that calls for it
+/// (`PetitionRecord::national_sync`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PetitionSyncEntry {
+    #[serde(rename = "SK")]
+    sort_key: String,
+    pub code: PetitionCode,
+    pub seq: u32,
+    pub packet: PetitionPacket,
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub not_before: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
+impl PetitionSyncEntry {
+    pub fn is_due(&self, now: NaiveDateTime) -> bool {
+        self.not_before.is_none_or(|t| t <= now)
+    }
+}
+
+#[derive(Serialize)]
+#[allow(non_snake_case)]
+struct SyncItem {
+    PK: String,
+    SK: String,
+    code: PetitionCode,
+    seq: u32,
+    packet: PetitionPacket,
 }
 
 /// How long a repeated submission returns the first one's petition.
 const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 /// Codes drawn before giving up: 31⁶ codes a day make even a second draw rare.
 const CODE_ATTEMPTS: u32 = 8;
+/// The scope of national petitions' idempotency records.
+const NATIONAL_SCOPE: &str = "DVCQG";
 
 fn records(items: Vec<Item>) -> Result<Vec<PetitionRecord>, StoreError> {
     items
@@ -423,11 +505,13 @@ fn records(items: Vec<Item>) -> Result<Vec<PetitionRecord>, StoreError> {
 }
 
 impl Store {
-    /// The items every step of a petition writes: the step, and the message
-    /// owed to its sender.
-    fn step_items(&self, code: &PetitionCode, step: &PetitionStep) -> Vec<TransactWriteItem> {
+    /// The items every step of a petition writes: the step, the message
+    /// owed to its sender and, when the national portal must hear of it,
+    /// its packet's outbox entry.
+    fn step_items(&self, record: &PetitionRecord, step: &PetitionStep) -> Vec<TransactWriteItem> {
         let event = &step.event;
-        vec![
+        let code = &record.code;
+        let mut items = vec![
             self.step_item(code, step),
             put(
                 &self.settings.table,
@@ -439,7 +523,21 @@ impl Store {
                 }),
                 "attribute_not_exists(PK)",
             ),
-        ]
+        ];
+        if let Some(packet) = record.national_sync(event.action) {
+            items.push(put(
+                &self.settings.table,
+                to_item(&SyncItem {
+                    PK: keys::OUTBOX_DVCQG_PETITIONS.into(),
+                    SK: keys::petition_outbox_entry(event.at, code, event.seq),
+                    code: code.clone(),
+                    seq: event.seq,
+                    packet,
+                }),
+                "attribute_not_exists(PK)",
+            ));
+        }
+        items
     }
 
     fn step_item(&self, code: &PetitionCode, step: &PetitionStep) -> TransactWriteItem {
@@ -459,11 +557,21 @@ impl Store {
     /// the code unique (a code already taken is drawn again). With an
     /// idempotency key — scoped to `scope`, the sender's account or contact
     /// — and the SHA-256 of the request, a repeat returns the first petition.
+    /// A petition from the national portal is its own key (its code there),
+    /// one that never expires: taking it in twice returns the first.
     pub async fn submit_petition(
         &self,
         new: NewPetition,
         idempotency: Option<(&str, &str, &str)>,
     ) -> Result<PetitionSubmitted, StoreError> {
+        let national = new
+            .national
+            .as_ref()
+            .map(|n| keys::national_petition(&n.code));
+        let idempotency = match &national {
+            Some(key) => Some((NATIONAL_SCOPE, key.as_str(), key.as_str())),
+            None => idempotency,
+        };
         let day = new.opening.at.date();
         for attempt in 0..CODE_ATTEMPTS {
             if let Some((scope, key, request_sha256)) = idempotency
@@ -480,7 +588,7 @@ impl Store {
                 "attribute_not_exists(PK)",
             )];
             items.extend(self.step_items(
-                &code,
+                &record,
                 &PetitionStep {
                     event: new.opening.clone(),
                     official: None,
@@ -488,11 +596,13 @@ impl Store {
                 },
             ));
             if let Some((scope, key, request_sha256)) = idempotency {
-                let expires_at = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap_or_default()
-                    .saturating_add(IDEMPOTENCY_WINDOW)
-                    .as_secs();
+                let expires_at = national.is_none().then(|| {
+                    SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .unwrap_or_default()
+                        .saturating_add(IDEMPOTENCY_WINDOW)
+                        .as_secs()
+                });
                 items.push(put(
                     &self.settings.table,
                     to_item(&IdempotencyItem {
@@ -536,12 +646,11 @@ impl Store {
         Err(StoreError::Contention("petition codes".into()))
     }
 
-    async fn replay_petition(
+    async fn petition_idempotency(
         &self,
         scope: &str,
         key: &str,
-        request_sha256: &str,
-    ) -> Result<Option<PetitionSubmitted>, StoreError> {
+    ) -> Result<Option<IdempotencyItem>, StoreError> {
         let item = self
             .ddb
             .get_item()
@@ -556,8 +665,32 @@ impl Store {
             .await
             .map_err(StoreError::sdk)?
             .item;
-        let Some(item) = item else { return Ok(None) };
-        let done: IdempotencyItem = serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
+        item.map(|item| serde_dynamo::from_item(item).map_err(StoreError::corrupt))
+            .transpose()
+    }
+
+    /// Our petition for one the national portal listed, if it was taken in
+    /// (one `GetItem`).
+    pub async fn national_petition(
+        &self,
+        code: &NationalPetitionCode,
+    ) -> Result<Option<PetitionCode>, StoreError> {
+        let key = keys::national_petition(code);
+        Ok(self
+            .petition_idempotency(NATIONAL_SCOPE, &key)
+            .await?
+            .map(|d| d.code))
+    }
+
+    async fn replay_petition(
+        &self,
+        scope: &str,
+        key: &str,
+        request_sha256: &str,
+    ) -> Result<Option<PetitionSubmitted>, StoreError> {
+        let Some(done) = self.petition_idempotency(scope, key).await? else {
+            return Ok(None);
+        };
         if done.request_sha256 != request_sha256 {
             return Err(StoreError::IdempotencyMismatch);
         }
@@ -603,7 +736,7 @@ impl Store {
         audit: Option<&AuditEntry>,
     ) -> Result<(), StoreError> {
         let item = to_item(&PetitionItem::from(record));
-        let mut steps = self.step_items(&record.code, step);
+        let mut steps = self.step_items(record, step);
         match step.event.action {
             Some(PetitionAction::Publish) => {
                 let published = PublishedPetition::of(record, step.event.at)
@@ -728,6 +861,68 @@ impl Store {
             .collect()
     }
 
+    /// The oldest pending PAKN packets for the national portal, at most
+    /// `limit` (one `Query`).
+    pub async fn pending_petition_sync(
+        &self,
+        limit: u16,
+    ) -> Result<Vec<PetitionSyncEntry>, StoreError> {
+        let (entries, _) = self
+            .entries_page(
+                keys::OUTBOX_DVCQG_PETITIONS,
+                i32::from(limit.clamp(1, 1000)),
+                None,
+            )
+            .await?;
+        Ok(entries)
+    }
+
+    /// Records a failed attempt: the count, the error, and when to try again.
+    pub async fn defer_petition_sync(
+        &self,
+        entry: &PetitionSyncEntry,
+        not_before: NaiveDateTime,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        self.defer_entry(
+            keys::OUTBOX_DVCQG_PETITIONS,
+            &entry.sort_key,
+            entry.attempts,
+            not_before,
+            error,
+        )
+        .await
+    }
+
+    /// Moves an entry that cannot be delivered to the petition dead
+    /// letters (`OUTBOX#DVCQG#PAKN#DEAD`), with the reason.
+    pub async fn dead_letter_petition_sync(
+        &self,
+        entry: &PetitionSyncEntry,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let fields = to_item(&SyncItem {
+            PK: keys::OUTBOX_DVCQG_PETITIONS.into(),
+            SK: entry.sort_key.clone(),
+            code: entry.code.clone(),
+            seq: entry.seq,
+            packet: entry.packet,
+        });
+        self.dead_letter_entry(fields, entry.attempts, error).await
+    }
+
+    /// Marks PAKN packets delivered.
+    pub async fn remove_petition_sync(
+        &self,
+        entries: &[PetitionSyncEntry],
+    ) -> Result<(), StoreError> {
+        self.batch_write(deletes(
+            keys::OUTBOX_DVCQG_PETITIONS,
+            entries.iter().map(|e| e.sort_key.as_str()),
+        ))
+        .await
+    }
+
     /// The oldest messages owed to petitions' senders, at most `limit` (one
     /// `Query`).
     pub async fn pending_petition_notices(
@@ -826,6 +1021,7 @@ mod tests {
                 note: None,
             },
             answer_by: at(22, 9),
+            national: None,
         };
         let mut r = new.record(PetitionCode::parse("PAKN-260601-7KMQ4X").unwrap());
         r.stage = stage;
@@ -870,6 +1066,34 @@ mod tests {
         assert!(PetitionItem::from(&answered).GSI2PK.is_none());
 
         assert_eq!(record(PetitionStage::Refused).queue(), None);
+    }
+
+    #[test]
+    fn the_national_portal_hears_of_a_local_petitions_states_and_of_every_result() {
+        use PetitionAction as A;
+        let local = record(PetitionStage::Received);
+        for (action, packet) in [
+            (None, Some(PetitionPacket::Petition)),
+            (Some(A::RequestInfo), Some(PetitionPacket::Petition)),
+            (Some(A::ProvideInfo), Some(PetitionPacket::Petition)),
+            (Some(A::Answer), Some(PetitionPacket::Result)),
+            (Some(A::Refuse), Some(PetitionPacket::Result)),
+            (Some(A::Publish), None),
+            (Some(A::Reopen), Some(PetitionPacket::Petition)),
+        ] {
+            assert_eq!(local.national_sync(action), packet, "{action:?}");
+        }
+        let mut national = local.clone();
+        national.national = Some(NationalPetition {
+            code: NationalPetitionCode::parse("PAKN-2026-000123").unwrap(),
+            field: None,
+        });
+        assert_eq!(national.national_sync(None), None, "the portal has it");
+        assert_eq!(
+            national.national_sync(Some(A::Answer)),
+            Some(PetitionPacket::Result)
+        );
+        assert_eq!(national.national_sync(Some(A::RequestInfo)), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The `sync` Lambda. Its schedule sends `{"job": "outbox"}` every minute,
-//! `{"job": "intake"}` every five minutes, `{"job": "reconcile"}` each night and `{"job": "statistics"}` on the
+//! `{"job": "intake"}` every five minutes, `{"job": "questions"}` and
+//! `{"job": "petitions"}` every fifteen, `{"job": "reconcile"}` each night and `{"job": "statistics"}` on the
 //! first of each month; an operator may invoke it with any of them (for one
 //! agency, a period or a month: see `dvcqg::jobs::Job`). The stack must
 //! give it reserved concurrency 1 (issue 10, `infra/`): one worker at a
@@ -80,7 +81,8 @@ fn dead_lettered(report: &JobReport) -> usize {
     match report {
         JobReport::Outbox(run)
         | JobReport::Intake { outbox: run, .. }
-        | JobReport::Questions { outbox: run, .. } => run.entries_dead,
+        | JobReport::Questions { outbox: run, .. }
+        | JobReport::Petitions { outbox: run, .. } => run.entries_dead,
         JobReport::Reconcile(_) | JobReport::Statistics { .. } => 0,
     }
 }

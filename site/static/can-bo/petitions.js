@@ -120,6 +120,7 @@ function render(screen, say, petition) {
   fact('Về', petition.about.name ? `${petition.about.label}: ${petition.about.code} — ${petition.about.name}` : petition.about.code ? `${petition.about.label}: ${petition.about.code}` : petition.about.label);
   fact('Tiêu đề', petition.title);
   fact('Tiếp nhận', petition.history[0]?.text);
+  fact('Nơi gửi', petition.national_code ? `Cổng Dịch vụ công quốc gia (mã ${petition.national_code}); kết quả được gửi về Cổng quốc gia` : '');
   fact('Trạng thái', petition.status.label + (petition.rounds > 1 ? ` (lần ${petition.rounds}, người gửi đề nghị xem xét lại)` : ''));
   fact('Phân loại', petition.category);
   for (const [key, label] of DEADLINES) fact(label, petition.deadlines[key]?.text);

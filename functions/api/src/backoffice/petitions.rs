@@ -117,6 +117,10 @@ pub struct PetitionDeskView {
     pub outlook: Option<String>,
     /// The moves open to the official now.
     pub actions: Vec<PetitionActionView>,
+    /// For a petition sent on the national portal: its code there (its
+    /// result goes back there; the sender follows it there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub national_code: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -175,6 +179,14 @@ fn record_outlook(
         }
         _ => Ok(None),
     }
+}
+
+/// Whether `action` fits where the petition came from: the sender of one
+/// sent on the national portal follows it there, and has no page here to
+/// add the information an official would ask for (the clock would stand
+/// still for good); the desk calls them instead.
+fn may_take(record: &PetitionRecord, action: PetitionAction) -> bool {
+    !(record.national.is_some() && action == PetitionAction::RequestInfo)
 }
 
 fn may_handle(official: &Official) -> Result<(), ApiError> {
@@ -306,6 +318,7 @@ fn desk_view(
     // What the rules would let the official do now, tried on a copy.
     let actions = OFFICIAL_ACTIONS
         .into_iter()
+        .filter(|&action| may_take(record, action))
         .filter(|&action| {
             progress
                 .clone()
@@ -343,6 +356,7 @@ fn desk_view(
         on_time: record.on_time,
         outlook: record_outlook(calendar, record, now)?,
         actions,
+        national_code: record.national.as_ref().map(|n| n.code.to_string()),
     })
 }
 
@@ -401,6 +415,13 @@ pub async fn act(
                 format!("unknown action `{}`", form.action),
             )
         })?;
+    if !may_take(&record, action) {
+        return Err(ApiError::invalid(
+            "action",
+            "Phản ánh, kiến nghị này gửi trên Cổng Dịch vụ công quốc gia: người gửi theo dõi ở đó, không bổ sung thông tin tại đây được. Vui lòng liên hệ người gửi qua số điện thoại đã cho.",
+            "a national-portal petition's sender cannot add information here",
+        ));
+    }
     let note = clean_text(form.note.as_deref(), "note", domain::MAX_PETITION_TEXT)?;
     let category = clean_text(form.category.as_deref(), "category", MAX_CATEGORY)?;
     let before = (record.stage, record.answer_by, record.category.clone());

@@ -1034,3 +1034,79 @@ async fn the_form_names_the_agencies_and_the_upload_limits() {
             .contains(&json!("application/pdf"))
     );
 }
+
+#[tokio::test]
+async fn a_petition_sent_on_the_national_portal_is_answered_here_but_not_asked_about() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let calendar = domain::WorkingCalendar::vietnam();
+    let progress = domain::PetitionProgress::open(now(), false);
+    let deadlines = progress.deadlines(&calendar, now()).unwrap();
+    let sent = app
+        .store
+        .submit_petition(
+            store::NewPetition {
+                agency: agency(),
+                kind: domain::PetitionKind::Feedback,
+                about: domain::PetitionTopic::Agency,
+                procedure_name: None,
+                title: "Đèn đường hỏng".into(),
+                content: "Đèn đường thôn Đông hỏng đã hai tuần.".into(),
+                contact: store::PetitionContact {
+                    name: "Lê Thị Hoa".into(),
+                    phone: domain::PhoneNumber::parse("0987654321").unwrap(),
+                    email: None,
+                    address: None,
+                },
+                owner: None,
+                files: Vec::new(),
+                publish_consent: false,
+                tracking_secret: "khong-ai-biet".into(),
+                opening: progress.events()[0].clone(),
+                answer_by: deadlines.answer_by,
+                national: Some(store::NationalPetition {
+                    code: domain::NationalPetitionCode::parse("PAKN-2026-000123").unwrap(),
+                    field: None,
+                }),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let code = sent.record.code.to_string();
+    let view = desk(&app, "mot-cua-1", &code).await;
+    assert_eq!(view["national_code"], "PAKN-2026-000123");
+    let offered: Vec<&str> = view["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        offered,
+        ["refuse", "answer"],
+        "no asking a sender who is not here"
+    );
+    let asked = move_as(
+        &app,
+        "mot-cua-1",
+        &code,
+        json!({"action": "request_info", "note": "Thôn nào?"}),
+    )
+    .await;
+    assert_eq!(
+        problem_code(asked).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE".into()
+        )
+    );
+    let answered = moved(
+        &app,
+        "mot-cua-1",
+        &code,
+        json!({"action": "answer", "note": "Đã thay bóng đèn."}),
+    )
+    .await;
+    assert_eq!(answered["status"]["stage"], "answered");
+}
