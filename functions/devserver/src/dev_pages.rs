@@ -86,7 +86,11 @@ mod sign_in {
         account: String,
     }
 
-    pub fn sign_in_routes(issuer: Arc<DevIssuer>, agency: domain::AgencyCode) -> Router {
+    pub fn sign_in_routes(
+        issuer: Arc<DevIssuer>,
+        agency: domain::AgencyCode,
+        load_accounts: bool,
+    ) -> Router {
         let jwks = issuer.jwks().clone();
         let token_issuer = issuer.clone();
         let token_agency = agency.clone();
@@ -112,7 +116,7 @@ mod sign_in {
                     let issuer = token_issuer.clone();
                     let agency = token_agency.clone();
                     async move {
-                        match token_answer(&issuer, &agency, &q.account) {
+                        match token_answer(&issuer, &agency, &q.account, load_accounts) {
                             Some(answer) => answer.into_response(),
                             None => (axum::http::StatusCode::NOT_FOUND, "unknown demo account").into_response(),
                         }
@@ -122,15 +126,28 @@ mod sign_in {
             .merge(oidc_routes(issuer, agency))
     }
 
-    /// The token endpoint's answer for a demo account, `None` for an unknown one.
+    /// The token endpoint's answer for a demo account (or, with
+    /// `load_accounts`, a load test's), `None` for an unknown one.
     fn token_answer(
         issuer: &DevIssuer,
         agency: &domain::AgencyCode,
         account: &str,
+        load_accounts: bool,
     ) -> Option<Json<serde_json::Value>> {
-        let (sub, name, role, official) = accounts().find(|a| a.0 == account)?;
+        let demo = accounts()
+            .find(|a| a.0 == account)
+            .map(|(_, name, role, official)| (name.to_owned(), role, official));
+        let load = || {
+            let official = crate::seed::load_staff()
+                .into_iter()
+                .find(|a| a.0 == account)
+                .map(|(_, name, _, role)| (name, role, true));
+            official
+                .or_else(|| crate::seed::load_citizen(account).map(|name| (name, "citizen", false)))
+        };
+        let (name, role, official) = demo.or_else(|| load_accounts.then(load).flatten())?;
         Some(Json(serde_json::json!({
-            "access_token": issuer.token(sub, name, &[role], official.then_some(agency.as_str())),
+            "access_token": issuer.token(account, &name, &[role], official.then_some(agency.as_str())),
             "token_type": "Bearer",
             "expires_in": 3600,
         })))
@@ -204,7 +221,7 @@ mod sign_in {
                         if computed != challenge {
                             return refuse("code_verifier does not match the challenge");
                         }
-                        match token_answer(&issuer, &agency, account) {
+                        match token_answer(&issuer, &agency, account, false) {
                             Some(answer) => answer.into_response(),
                             None => refuse("unknown demo account"),
                         }

@@ -28,6 +28,14 @@ struct DevConfig {
     /// publications write into and the rebuild reads.
     site_root: PathBuf,
     agency: AgencyCode,
+    /// A local DynamoDB/S3 endpoint already running (a fault-injecting
+    /// proxy in the load tests); otherwise moto_server is started.
+    aws_endpoint: Option<String>,
+    /// A national-portal peer already running; otherwise one is spawned.
+    peer_url: Option<String>,
+    /// Accept the generated load-test accounts (`tai-cong-dan-<n>`, and
+    /// the officials seeded in `seed::LOAD_STAFF`).
+    load_accounts: bool,
 }
 
 impl DevConfig {
@@ -48,6 +56,9 @@ impl DevConfig {
                 &var("DVC_AGENCY_CODE").unwrap_or_else(|| "000.00.01.H29".into()),
             )
             .context("DVC_AGENCY_CODE")?,
+            aws_endpoint: var("DVC_AWS_ENDPOINT"),
+            peer_url: var("DVC_PEER_URL"),
+            load_accounts: var("DVC_LOAD_ACCOUNTS").is_some_and(|v| v == "1"),
         })
     }
 }
@@ -63,15 +74,19 @@ async fn main() -> anyhow::Result<()> {
     let config = DevConfig::from_env()?;
     let public_url = format!("http://127.0.0.1:{}", config.port);
 
-    let moto = tokio::task::spawn_blocking(Moto::start)
-        .await?
-        .map_err(anyhow::Error::msg)
-        .context("starting the local DynamoDB/S3")?;
-    tracing::info!(
-        endpoint = moto.endpoint(),
-        "local DynamoDB and S3 (moto) are up"
-    );
-    let sdk = moto.sdk_config().await;
+    let (moto, endpoint) = match &config.aws_endpoint {
+        Some(endpoint) => (None, endpoint.clone()),
+        None => {
+            let moto = tokio::task::spawn_blocking(Moto::start)
+                .await?
+                .map_err(anyhow::Error::msg)
+                .context("starting the local DynamoDB/S3")?;
+            let endpoint = moto.endpoint().to_owned();
+            (Some(moto), endpoint)
+        }
+    };
+    tracing::info!(endpoint, "local DynamoDB and S3 are up");
+    let sdk = localaws::sdk_config(&endpoint).await;
     let settings = StoreSettings {
         table: "dvc-dev".into(),
         bucket: "dvc-dev-files".into(),
@@ -93,7 +108,7 @@ async fn main() -> anyhow::Result<()> {
         config.catalogue_dir.display()
     );
 
-    let (auth, dev_routes) = sign_in(&public_url, &config.agency)?;
+    let (auth, dev_routes) = sign_in(&public_url, &config.agency, config.load_accounts)?;
     let state = AppState {
         store: store.clone(),
         calendar: Arc::new(WorkingCalendar::vietnam()),
@@ -110,7 +125,7 @@ async fn main() -> anyhow::Result<()> {
         calendars: Default::default(),
         search: search_index(&config.site_dir),
     };
-    seed::demo_agency(&store, &config.agency).await?;
+    seed::demo_agency(&store, &config.agency, config.load_accounts).await?;
     seed::demo_dossiers(&state, &catalogue).await?;
     // The public statistics need a past: a year of demo dossiers, written in
     // the background, then the publications and the site's rebuild on their
@@ -142,9 +157,12 @@ async fn main() -> anyhow::Result<()> {
     // The national portal: the conformance peer on a free port, holding one
     // dossier submitted there, one question asked and one petition sent there; the intakes and
     // the outbox worker every few seconds, as the sync Lambda's schedule would.
-    let peer = dvcqg_peer::spawn("dev", "dev")
-        .await
-        .context("starting the national-portal conformance peer")?;
+    let peer = match &config.peer_url {
+        Some(url) => url.clone(),
+        None => dvcqg_peer::spawn("dev", "dev")
+            .await
+            .context("starting the national-portal conformance peer")?,
+    };
     seed::portal_dossier(&peer, &config.agency, AppState::system_clock()())
         .await
         .context("submitting the demo dossier on the national-portal peer")?;
@@ -200,7 +218,11 @@ async fn main() -> anyhow::Result<()> {
 
 /// The development issuer in debug builds; a real issuer from the
 /// environment otherwise (release builds have no development issuer).
-fn sign_in(public_url: &str, agency: &AgencyCode) -> anyhow::Result<(Authenticator, Router)> {
+fn sign_in(
+    public_url: &str,
+    agency: &AgencyCode,
+    load_accounts: bool,
+) -> anyhow::Result<(Authenticator, Router)> {
     #[cfg(debug_assertions)]
     {
         let issuer = Arc::new(api::dev_issuer::DevIssuer::new(
@@ -208,11 +230,14 @@ fn sign_in(public_url: &str, agency: &AgencyCode) -> anyhow::Result<(Authenticat
             "dvc-portal",
         ));
         let auth = Authenticator::with_keys(issuer.settings.clone(), issuer.jwks().clone());
-        Ok((auth, dev_pages::sign_in_routes(issuer, agency.clone())))
+        Ok((
+            auth,
+            dev_pages::sign_in_routes(issuer, agency.clone(), load_accounts),
+        ))
     }
     #[cfg(not(debug_assertions))]
     {
-        let _ = (public_url, agency);
+        let _ = (public_url, agency, load_accounts);
         let settings = api::AuthSettings::from_env().map_err(anyhow::Error::msg)?;
         let auth = tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(Authenticator::connect(settings))

@@ -43,19 +43,69 @@ pub const DEMO_STAFF: [(&str, &str, Option<&str>, &[&str]); 5] = [
 
 const DEMO_DEPARTMENT: &str = "cong-an-xa";
 
+/// The load test's officials (`DVC_LOAD_ACCOUNTS=1`): (subject, name,
+/// department, role) — eight at the desk, eight specialists, four heads.
+pub fn load_staff() -> Vec<(String, String, Option<&'static str>, &'static str)> {
+    let desk = (1..=8).map(|n| {
+        (
+            format!("tai-mot-cua-{n:02}"),
+            format!("Cán bộ một cửa tải {n:02}"),
+            None,
+            "desk",
+        )
+    });
+    let specialists = (1..=8).map(|n| {
+        (
+            format!("tai-chuyen-vien-{n:02}"),
+            format!("Chuyên viên tải {n:02}"),
+            Some(DEMO_DEPARTMENT),
+            "specialist",
+        )
+    });
+    let heads = (1..=4).map(|n| {
+        (
+            format!("tai-truong-phong-{n:02}"),
+            format!("Trưởng phòng tải {n:02}"),
+            Some(DEMO_DEPARTMENT),
+            "department_head",
+        )
+    });
+    desk.chain(specialists).chain(heads).collect()
+}
+
+/// The load test's citizens: `tai-cong-dan-<n>`, n from 1 to 9999.
+pub fn load_citizen(account: &str) -> Option<String> {
+    let n: u16 = account.strip_prefix("tai-cong-dan-")?.parse().ok()?;
+    (1..=9999).contains(&n).then(|| format!("Công dân tải {n}"))
+}
+
 /// A clearly marked demo agency: its profile, two departments, the demo
 /// officials and routes for the demo procedures — what an administrator
-/// would import for a real one.
-pub async fn demo_agency(store: &Store, agency: &domain::AgencyCode) -> anyhow::Result<()> {
-    let officials: Vec<serde_json::Value> = DEMO_STAFF
-        .iter()
-        .map(|(subject, name, department, roles)| {
-            serde_json::json!({
-                "subject": subject, "name": name, "agency": agency,
-                "department": department, "roles": roles,
-            })
+/// would import for a real one; with `load_accounts`, the load test's officials too.
+pub async fn demo_agency(
+    store: &Store,
+    agency: &domain::AgencyCode,
+    load_accounts: bool,
+) -> anyhow::Result<()> {
+    let official = |subject: &str, name: &str, department: Option<&str>, roles: &[&str]| {
+        serde_json::json!({
+            "subject": subject, "name": name, "agency": agency,
+            "department": department, "roles": roles,
         })
+    };
+    let mut officials: Vec<serde_json::Value> = DEMO_STAFF
+        .iter()
+        .map(|(subject, name, department, roles)| official(subject, name, *department, roles))
         .collect();
+    if load_accounts {
+        officials.extend(
+            load_staff()
+                .iter()
+                .map(|(subject, name, department, role)| {
+                    official(subject, name, *department, &[role])
+                }),
+        );
+    }
     let route = |procedure: &str| {
         serde_json::json!({"procedure": procedure, "route": [
             {"department": DEMO_DEPARTMENT, "time": {"amount": 1, "unit": "working_days"}},
