@@ -2,7 +2,8 @@
 //! The national public-service portal (DVCQG) as QCVN 120:2019 speaks it:
 //! the wire conventions (`wire`), the packets (`packets`), how our dossiers
 //! and their events become packets (`mapping`), the client (`client`) and the
-//! outbox worker that sends every change (`worker`), and the monthly
+//! outbox worker that sends every change (`worker`, with what its runs share
+//! in `outbox_run`), and the monthly
 //! statistics and evaluation packets (`monthly`); what it reads from the
 //! share endpoint (`share`) and the import of the national procedure
 //! database and its dictionaries (`inbound`); the intake of dossiers
@@ -17,6 +18,7 @@ pub mod intake;
 pub mod jobs;
 pub mod mapping;
 pub mod monthly;
+mod outbox_run;
 pub mod packets;
 pub mod petitions;
 pub mod questions;

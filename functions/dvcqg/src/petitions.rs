@@ -34,8 +34,6 @@
 //! sender's consent to publish; a reopening goes there as the petition
 //! received anew (`TrangThai` 1), its next result as a new result.
 
-use std::collections::HashMap;
-
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDateTime;
@@ -380,65 +378,21 @@ impl Worker {
     ) -> Result<RunReport, WorkerError> {
         let limit = u16::try_from(self.settings().batch).unwrap_or(u16::MAX);
         let pending = self.store().pending_petition_sync(limit).await?;
-        let mut order = Vec::new();
-        let mut by_petition: HashMap<_, Vec<PetitionSyncEntry>> = HashMap::new();
-        for entry in pending {
-            if !by_petition.contains_key(&entry.code) {
-                order.push(entry.code.clone());
-            }
-            by_petition
-                .entry(entry.code.clone())
-                .or_default()
-                .push(entry);
-        }
-        let mut report = RunReport::default();
-        let mut delivered = Vec::new();
-        for code in order {
-            if !more_time() {
-                break;
-            }
-            let mut entries = by_petition.remove(&code).unwrap_or_default();
-            entries.sort_by_key(|e| e.seq);
-            // A packet waiting for its retry holds back the petition's later ones.
-            let due = entries.iter().take_while(|e| e.is_due(now)).count();
-            report.entries_waiting += entries.len() - due;
-            let entries = &entries[..due];
-            if entries.is_empty() {
-                continue;
-            }
-            match self.deliver_petition(&code, entries).await {
-                Ok((petitions, results)) => {
-                    report.petitions_sent += petitions;
-                    report.petition_results_sent += results;
-                    report.entries_done += entries.len();
-                    delivered.extend(entries.iter().cloned());
-                }
-                Err(Failure::Retry(error))
-                    if entries[0].attempts + 1 < self.settings().max_attempts =>
-                {
-                    let wait = self.backoff(entries[0].attempts);
-                    let not_before = now + chrono::Duration::from_std(wait).unwrap_or_default();
-                    tracing::warn!(%code, attempts = entries[0].attempts + 1, %error, "national portal: a petition's packet will be sent again");
-                    for entry in entries {
-                        self.store()
-                            .defer_petition_sync(entry, not_before, &error)
-                            .await?;
-                    }
-                    report.entries_deferred += entries.len();
-                }
-                Err(Failure::Retry(error) | Failure::Refused(error)) => {
-                    tracing::error!(%code, %error, "national portal: dead letter (petition)");
-                    for entry in entries {
-                        self.store()
-                            .dead_letter_petition_sync(entry, &error)
-                            .await?;
-                    }
-                    report.entries_dead += entries.len();
-                }
-            }
-        }
-        self.store().remove_petition_sync(&delivered).await?;
-        Ok(report)
+        self.send_case_packets(
+            "petition",
+            pending,
+            now,
+            more_time,
+            async |code, entries| {
+                let (petitions, results) = self.deliver_petition(code, entries).await?;
+                Ok(RunReport {
+                    petitions_sent: petitions,
+                    petition_results_sent: results,
+                    ..RunReport::default()
+                })
+            },
+        )
+        .await
     }
 
     /// Sends what `entries` ask for of petition `code`: (petitions, results) sent.

@@ -26,8 +26,6 @@
 //! the procedure's first field code (empty for the agency in general);
 //! `CHUCVUNGUOITRALOI` is the answering official's role.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use domain::{
     AgencyCode, Asker, NationalQuestionId, ProcedureCode, Question, QuestionOrigin,
@@ -198,64 +196,21 @@ impl Worker {
     ) -> Result<RunReport, WorkerError> {
         let limit = u16::try_from(self.settings().batch).unwrap_or(u16::MAX);
         let pending = self.store().pending_question_sync(limit).await?;
-        let mut order = Vec::new();
-        let mut by_question: HashMap<_, Vec<QuestionSyncEntry>> = HashMap::new();
-        for entry in pending {
-            if !by_question.contains_key(&entry.code) {
-                order.push(entry.code.clone());
-            }
-            by_question
-                .entry(entry.code.clone())
-                .or_default()
-                .push(entry);
-        }
-        let mut report = RunReport::default();
-        let mut delivered = Vec::new();
-        for code in order {
-            if !more_time() {
-                break;
-            }
-            let entries = by_question.remove(&code).unwrap_or_default();
-            // A packet waiting for its retry holds back the question's later ones.
-            let due = entries.iter().take_while(|e| e.is_due(now)).count();
-            report.entries_waiting += entries.len() - due;
-            let entries = &entries[..due];
-            if entries.is_empty() {
-                continue;
-            }
-            match self.deliver_question(&code, entries).await {
-                Ok((answers, questions)) => {
-                    report.answers_sent += answers;
-                    report.questions_sent += questions;
-                    report.entries_done += entries.len();
-                    delivered.extend(entries.iter().cloned());
-                }
-                Err(Failure::Retry(error))
-                    if entries[0].attempts + 1 < self.settings().max_attempts =>
-                {
-                    let wait = self.backoff(entries[0].attempts);
-                    let not_before = now + chrono::Duration::from_std(wait).unwrap_or_default();
-                    tracing::warn!(%code, attempts = entries[0].attempts + 1, %error, "national portal: a question's packet will be sent again");
-                    for entry in entries {
-                        self.store()
-                            .defer_question_sync(entry, not_before, &error)
-                            .await?;
-                    }
-                    report.entries_deferred += entries.len();
-                }
-                Err(Failure::Retry(error) | Failure::Refused(error)) => {
-                    tracing::error!(%code, %error, "national portal: dead letter (question)");
-                    for entry in entries {
-                        self.store()
-                            .dead_letter_question_sync(entry, &error)
-                            .await?;
-                    }
-                    report.entries_dead += entries.len();
-                }
-            }
-        }
-        self.store().remove_question_sync(&delivered).await?;
-        Ok(report)
+        self.send_case_packets(
+            "question",
+            pending,
+            now,
+            more_time,
+            async |code, entries| {
+                let (answers, questions) = self.deliver_question(code, entries).await?;
+                Ok(RunReport {
+                    answers_sent: answers,
+                    questions_sent: questions,
+                    ..RunReport::default()
+                })
+            },
+        )
+        .await
     }
 
     /// Sends what `entries` ask for of question `code`: (answers, questions) sent.

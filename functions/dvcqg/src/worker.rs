@@ -29,6 +29,7 @@ use crate::connections::Connections;
 use crate::mapping::{
     Context, dossier_packet, progress_packet, progress_packets, status_packet, status_packets,
 };
+use crate::outbox_run::by_record;
 use crate::packets::service;
 
 #[derive(Debug, Clone)]
@@ -455,17 +456,8 @@ impl Worker {
             .outbox_backlog(kind, self.settings.batch, now)
             .await?;
         // Per dossier, in the order the changes happened.
-        let mut order: Vec<domain::DossierCode> = Vec::new();
-        let mut by_dossier: HashMap<domain::DossierCode, Vec<OutboxEntry>> = HashMap::new();
-        for entry in backlog {
-            if !by_dossier.contains_key(&entry.code) {
-                order.push(entry.code.clone());
-            }
-            by_dossier
-                .entry(entry.code.clone())
-                .or_default()
-                .push(entry);
-        }
+        let groups = by_record(backlog);
+        let order: Vec<domain::DossierCode> = groups.iter().map(|(code, _)| code.clone()).collect();
         // The dossiers in a few batch reads rather than a query each; any
         // the batch could not give whole are loaded one by one.
         let mut loaded = match self.store.load_many_for_sync(&order).await {
@@ -475,8 +467,7 @@ impl Worker {
                 HashMap::new()
             }
         };
-        let groups = order.into_iter().map(|code| {
-            let entries = by_dossier.remove(&code).unwrap_or_default();
+        let groups = groups.into_iter().map(|(code, entries)| {
             let found = loaded.remove(&code);
             (code, entries, found)
         });
@@ -556,9 +547,7 @@ impl Worker {
         loaded: Option<Loaded>,
         now: NaiveDateTime,
     ) -> Result<(RunReport, Vec<OutboxEntry>), WorkerError> {
-        let kind = OutboxKind::Dvcqg;
         let mut report = RunReport::default();
-        entries.sort_by_key(|e| e.seq);
         // An entry waiting for its retry holds back the later ones of its
         // dossier; a due repair (seq 0, first) sends them all, so it takes them.
         let due = if entries[0].repair && entries[0].is_due(now) {
@@ -578,27 +567,14 @@ impl Worker {
                 report.statuses_sent += sent.statuses;
                 report.entries_done += entries.len();
                 entries.extend(sent.repair);
-                return Ok((report, entries));
+                Ok((report, entries))
             }
-            Err(Failure::Retry(error)) if entries[0].attempts + 1 < self.settings.max_attempts => {
-                let wait = self.backoff(entries[0].attempts);
-                let not_before = now + chrono::Duration::from_std(wait).unwrap_or_default();
-                tracing::warn!(%code, attempts = entries[0].attempts + 1, %error, "national portal: will retry");
-                for entry in &entries {
-                    self.store
-                        .defer_outbox(kind, entry, not_before, &error)
-                        .await?;
-                }
-                report.entries_deferred += entries.len();
-            }
-            Err(Failure::Retry(error) | Failure::Refused(error)) => {
-                tracing::error!(%code, %error, "national portal: dead letter");
-                for entry in &entries {
-                    self.store.dead_letter(kind, entry, &error).await?;
-                }
-                report.entries_dead += entries.len();
+            Err(failure) => {
+                let settled = self
+                    .settle_failure("dossier", &entries, failure, now)
+                    .await?;
+                Ok((report + settled, Vec::new()))
             }
         }
-        Ok((report, Vec::new()))
     }
 }

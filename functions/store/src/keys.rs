@@ -150,10 +150,6 @@ pub fn national_question(id: &NationalQuestionId) -> String {
 /// Question packets for the national portal, apart from the dossiers' outbox.
 pub const OUTBOX_DVCQG_QUESTIONS: &str = "OUTBOX#DVCQG#HOIDAP";
 
-pub fn question_outbox_entry(at: NaiveDateTime, code: &QuestionCode, seq: u32) -> String {
-    format!("{}#{code}#{seq:06}", stamp(at))
-}
-
 pub fn procedure(code: &ProcedureCode) -> String {
     format!("PROCEDURE#{code}")
 }

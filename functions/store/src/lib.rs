@@ -20,7 +20,7 @@
 //! | PAKN packets | `OUTBOX#DVCQG#PAKN` (dead: `…#DEAD`) | `<time>#<code>#<seq:06>` | `packet` = `petition` or `result`, written with the step that calls for it; a petition taken from the national portal is kept under the idempotency key `PAKN#DVCQG#<MaPAKN>` (owner `DVCQG`, never expiring) |
 //! | petition messages | `OUTBOX#NOTIFY#PAKN` | `<time>#<code>#<seq:06>` | one per step, written with it; `notify` says which are news to the sender |
 //! | dead letters | `OUTBOX#DVCQG#DEAD` | as in the outbox | entries that could not be delivered |
-//! | question packets | `OUTBOX#DVCQG#HOIDAP` (dead: `…#DEAD`) | `<time>#<code>#<seq:06>` | `packet` = `answer` or `question`, written with the move that calls for it |
+//! | question packets | `OUTBOX#DVCQG#HOIDAP` (dead: `…#DEAD`) | `<time>#<code>#<seq:06>` | `packet` = `answer` or `question`, `seq` the move that calls for it, written with it |
 //! | idempotency | `IDEMPOTENCY#<owner>#<key>` | `META` | expires by TTL (`expires_at`); a petition's key is `PAKN#<key>`, its owner the account or `phone:<number>`; a question's `HOIDAP#<key>`, its owner the account or the contact, and `HOIDAP#DVCQG#<HOIDAPID>` (owner `DVCQG`, never expiring) for one taken from the national portal |
 //! | procedure | `PROCEDURE#<code>` | `META` | the catalogue record as JSON |
 //! | audit record | `AUDIT#<agency>#<YYYY-MM>` | `<time>#<uuid v7>` | written with the change |
@@ -47,6 +47,7 @@
 mod attachments;
 mod audit;
 mod batch;
+mod cases;
 mod directory;
 mod dossiers;
 mod error;
@@ -65,6 +66,7 @@ pub use attachments::{
     AttachmentError, FileKind, FileLimits, StoredFile, UploadRequest, UploadTicket, VerifiedUpload,
 };
 pub use audit::{AuditEntry, AuditPage};
+pub use cases::{CasePage, NationalSyncEntry, Opened};
 pub use directory::{AgencySetup, RouteRecord};
 pub use dossiers::{
     DossierPage, DossierRecord, DossierResult, Finished, HandedPaper, Milestones, NationalOrigin,

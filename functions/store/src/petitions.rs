@@ -6,8 +6,6 @@
 //! The rules (what may happen when, the deadlines) are `domain::petition`'s;
 //! the record only keeps what they gave, so lists need no replay.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::{
@@ -19,9 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::attachments::StoredFile;
 use crate::audit::AuditEntry;
-use crate::dossiers::{
-    Item, cancellation_reasons, decode_index_cursor, encode_cursor, put, secret_hash, to_item,
-};
+use crate::cases::{Case, CasePage, NationalSyncEntry, Opened, OpeningKey, secret_matches};
+use crate::dossiers::{Item, put, secret_hash, to_item};
 use crate::error::StoreError;
 use crate::outbox::deletes;
 use crate::{Store, keys};
@@ -272,14 +269,7 @@ impl PetitionRecord {
 
     /// Whether `secret` is this petition's tracking secret.
     pub fn holds_secret(&self, secret: &str) -> bool {
-        let given = secret_hash(secret);
-        // Constant-time comparison of the two hex digests.
-        given.len() == self.tracking_secret_sha256.len()
-            && given
-                .bytes()
-                .zip(self.tracking_secret_sha256.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        secret_matches(&self.tracking_secret_sha256, secret)
     }
 }
 
@@ -349,21 +339,9 @@ impl NewPetition {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct PetitionSubmitted {
-    pub record: PetitionRecord,
-    pub tracking_secret: String,
-    /// True when the same request had already been sent.
-    pub replayed: bool,
-}
+pub type PetitionSubmitted = Opened<PetitionRecord>;
 
-#[derive(Debug, Clone)]
-pub struct PetitionPage {
-    pub items: Vec<PetitionRecord>,
-    pub next: Option<String>,
-    /// Items DynamoDB read for this page (its `ScannedCount`).
-    pub read: u32,
-}
+pub type PetitionPage = CasePage<PetitionRecord>;
 
 /// The petition item; GSI1 keys only when sent from an account, GSI2 keys
 /// only while it is in a queue (both sparse).
@@ -405,14 +383,6 @@ impl From<&PetitionRecord> for PetitionItem {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[allow(non_snake_case)]
-struct StepItem {
-    PK: String,
-    SK: String,
-    step: PetitionStep,
-}
-
 /// A message owed to a petition's sender about step `seq` (partition
 /// `OUTBOX#NOTIFY#PAKN`), written in the transaction of the step; whether
 /// the step is news to the sender is `notify::compose_petition`'s to say.
@@ -441,67 +411,37 @@ struct PublishedItem {
     published: PublishedPetition,
 }
 
-#[derive(Serialize, Deserialize)]
-#[allow(non_snake_case)]
-struct IdempotencyItem {
-    PK: String,
-    SK: String,
-    request_sha256: String,
-    code: PetitionCode,
-    tracking_secret: String,
-    /// None for a national-portal petition's key, which must outlive any
-    /// window: the portal may list the petition again at any time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    expires_at: Option<u64>,
-}
-
 /// A pending PAKN packet for the national portal (partition
 /// `OUTBOX#DVCQG#PAKN`), written with the step that calls for it
 /// (`PetitionRecord::national_sync`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct PetitionSyncEntry {
-    #[serde(rename = "SK")]
-    sort_key: String,
-    pub code: PetitionCode,
-    pub seq: u32,
-    pub packet: PetitionPacket,
-    #[serde(default)]
-    pub attempts: u32,
-    #[serde(default)]
-    pub not_before: Option<NaiveDateTime>,
-    #[serde(default)]
-    pub last_error: Option<String>,
-}
+pub type PetitionSyncEntry = NationalSyncEntry<PetitionCode, PetitionPacket>;
 
-impl PetitionSyncEntry {
-    pub fn is_due(&self, now: NaiveDateTime) -> bool {
-        self.not_before.is_none_or(|t| t <= now)
+impl Case for PetitionRecord {
+    type Code = PetitionCode;
+    type Step = PetitionStep;
+    const CODES: &'static str = "petition codes";
+
+    fn issue_code(day: NaiveDate, random: u64) -> Result<PetitionCode, StoreError> {
+        PetitionCode::issue(day, random).map_err(StoreError::corrupt)
     }
-}
-
-#[derive(Serialize)]
-#[allow(non_snake_case)]
-struct SyncItem {
-    PK: String,
-    SK: String,
-    code: PetitionCode,
-    seq: u32,
-    packet: PetitionPacket,
-}
-
-/// How long a repeated submission returns the first one's petition.
-const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 3600);
-/// Codes drawn before giving up: 31⁶ codes a day make even a second draw rare.
-const CODE_ATTEMPTS: u32 = 8;
-/// The scope of national petitions' idempotency records.
-const NATIONAL_SCOPE: &str = "DVCQG";
-
-fn records(items: Vec<Item>) -> Result<Vec<PetitionRecord>, StoreError> {
-    items
-        .into_iter()
-        .map(|item| serde_dynamo::from_item::<_, PetitionItem>(item).map(|i| i.record))
-        .collect::<Result<_, _>>()
-        .map_err(StoreError::corrupt)
+    fn partition(code: &PetitionCode) -> String {
+        keys::petition(code)
+    }
+    fn idempotency_partition(scope: &str, key: &str) -> String {
+        keys::petition_idempotency(scope, key)
+    }
+    fn item(&self) -> Item {
+        to_item(&PetitionItem::from(self))
+    }
+    fn step_seq(step: &PetitionStep) -> u32 {
+        step.event.seq
+    }
+    fn code(&self) -> &PetitionCode {
+        &self.code
+    }
+    fn version(&self) -> u64 {
+        self.version
+    }
 }
 
 impl Store {
@@ -512,7 +452,7 @@ impl Store {
         let event = &step.event;
         let code = &record.code;
         let mut items = vec![
-            self.step_item(code, step),
+            self.case_step_item::<PetitionRecord>(code, step),
             put(
                 &self.settings.table,
                 to_item(&NoticeItem {
@@ -525,31 +465,15 @@ impl Store {
             ),
         ];
         if let Some(packet) = record.national_sync(event.action) {
-            items.push(put(
-                &self.settings.table,
-                to_item(&SyncItem {
-                    PK: keys::OUTBOX_DVCQG_PETITIONS.into(),
-                    SK: keys::petition_outbox_entry(event.at, code, event.seq),
-                    code: code.clone(),
-                    seq: event.seq,
-                    packet,
-                }),
-                "attribute_not_exists(PK)",
+            items.push(self.national_sync_item(
+                keys::OUTBOX_DVCQG_PETITIONS,
+                event.at,
+                code,
+                event.seq,
+                packet,
             ));
         }
         items
-    }
-
-    fn step_item(&self, code: &PetitionCode, step: &PetitionStep) -> TransactWriteItem {
-        put(
-            &self.settings.table,
-            to_item(&StepItem {
-                PK: keys::petition(code),
-                SK: keys::event(step.event.seq),
-                step: step.clone(),
-            }),
-            "attribute_not_exists(PK)",
-        )
     }
 
     /// Sends a petition: draws a code and writes the petition, its receipt
@@ -564,109 +488,31 @@ impl Store {
         new: NewPetition,
         idempotency: Option<(&str, &str, &str)>,
     ) -> Result<PetitionSubmitted, StoreError> {
-        let national = new
-            .national
-            .as_ref()
-            .map(|n| keys::national_petition(&n.code));
-        let idempotency = match &national {
-            Some(key) => Some((NATIONAL_SCOPE, key.as_str(), key.as_str())),
-            None => idempotency,
+        let key = match (&new.national, idempotency) {
+            (Some(n), _) => OpeningKey::National(keys::national_petition(&n.code)),
+            (None, Some((scope, key, request_sha256))) => OpeningKey::Request {
+                scope,
+                key,
+                request_sha256,
+            },
+            (None, None) => OpeningKey::None,
         };
-        let day = new.opening.at.date();
-        for attempt in 0..CODE_ATTEMPTS {
-            if let Some((scope, key, request_sha256)) = idempotency
-                && let Some(done) = self.replay_petition(scope, key, request_sha256).await?
-            {
-                return Ok(done);
-            }
-            let code =
-                PetitionCode::issue(day, rand::random::<u64>()).map_err(StoreError::corrupt)?;
-            let record = new.record(code.clone());
+        let receipt = PetitionStep {
+            event: new.opening.clone(),
+            official: None,
+            official_name: None,
+        };
+        self.open_case(new.opening.at.date(), &new.tracking_secret, key, |code| {
+            let record = new.record(code);
             let mut items = vec![put(
                 &self.settings.table,
-                to_item(&PetitionItem::from(&record)),
+                record.item(),
                 "attribute_not_exists(PK)",
             )];
-            items.extend(self.step_items(
-                &record,
-                &PetitionStep {
-                    event: new.opening.clone(),
-                    official: None,
-                    official_name: None,
-                },
-            ));
-            if let Some((scope, key, request_sha256)) = idempotency {
-                let expires_at = national.is_none().then(|| {
-                    SystemTime::now()
-                        .duration_since(UNIX_EPOCH)
-                        .unwrap_or_default()
-                        .saturating_add(IDEMPOTENCY_WINDOW)
-                        .as_secs()
-                });
-                items.push(put(
-                    &self.settings.table,
-                    to_item(&IdempotencyItem {
-                        PK: keys::petition_idempotency(scope, key),
-                        SK: keys::META.into(),
-                        request_sha256: request_sha256.to_owned(),
-                        code: code.clone(),
-                        tracking_secret: new.tracking_secret.clone(),
-                        expires_at,
-                    }),
-                    "attribute_not_exists(PK)",
-                ));
-            }
-            let result = self
-                .ddb
-                .transact_write_items()
-                .set_transact_items(Some(items))
-                .send()
-                .await;
-            let e = match result {
-                Ok(_) => {
-                    return Ok(PetitionSubmitted {
-                        record,
-                        tracking_secret: new.tracking_secret,
-                        replayed: false,
-                    });
-                }
-                Err(e) => e,
-            };
-            let reasons = cancellation_reasons(e.as_service_error());
-            let retry = reasons
-                .iter()
-                .any(|r| r == "ConditionalCheckFailed" || r == "TransactionConflict");
-            if !retry {
-                return Err(StoreError::sdk(e));
-            }
-            // The code was taken, or the same request is being written by
-            // another process: the next round replays or draws again.
-            tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt + 1))).await;
-        }
-        Err(StoreError::Contention("petition codes".into()))
-    }
-
-    async fn petition_idempotency(
-        &self,
-        scope: &str,
-        key: &str,
-    ) -> Result<Option<IdempotencyItem>, StoreError> {
-        let item = self
-            .ddb
-            .get_item()
-            .table_name(&self.settings.table)
-            .key(
-                "PK",
-                AttributeValue::S(keys::petition_idempotency(scope, key)),
-            )
-            .key("SK", AttributeValue::S(keys::META.into()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::sdk)?
-            .item;
-        item.map(|item| serde_dynamo::from_item(item).map_err(StoreError::corrupt))
-            .transpose()
+            items.extend(self.step_items(&record, &receipt));
+            (record, items)
+        })
+        .await
     }
 
     /// Our petition for one the national portal listed, if it was taken in
@@ -675,31 +521,8 @@ impl Store {
         &self,
         code: &NationalPetitionCode,
     ) -> Result<Option<PetitionCode>, StoreError> {
-        let key = keys::national_petition(code);
-        Ok(self
-            .petition_idempotency(NATIONAL_SCOPE, &key)
-            .await?
-            .map(|d| d.code))
-    }
-
-    async fn replay_petition(
-        &self,
-        scope: &str,
-        key: &str,
-        request_sha256: &str,
-    ) -> Result<Option<PetitionSubmitted>, StoreError> {
-        let Some(done) = self.petition_idempotency(scope, key).await? else {
-            return Ok(None);
-        };
-        if done.request_sha256 != request_sha256 {
-            return Err(StoreError::IdempotencyMismatch);
-        }
-        let (record, _) = self.load_petition(&done.code).await?;
-        Ok(Some(PetitionSubmitted {
-            record,
-            tracking_secret: done.tracking_secret,
-            replayed: true,
-        }))
+        self.national_case::<PetitionRecord>(&keys::national_petition(code))
+            .await
     }
 
     /// The petition and its whole history, in one `Query`.
@@ -707,20 +530,7 @@ impl Store {
         &self,
         code: &PetitionCode,
     ) -> Result<(PetitionRecord, Vec<PetitionStep>), StoreError> {
-        let mut record = None;
-        let mut steps = Vec::new();
-        for item in self.partition(keys::petition(code)).await? {
-            let sk = item.get("SK").and_then(|v| v.as_s().ok());
-            if sk.map(String::as_str) == Some(keys::META) {
-                let item: PetitionItem =
-                    serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-                record = Some(item.record);
-            } else if sk.is_some_and(|sk| sk.starts_with("EVENT#")) {
-                let item: StepItem = serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-                steps.push(item.step);
-            }
-        }
-        Ok((record.ok_or(StoreError::NotFound)?, steps))
+        self.load_case::<PetitionRecord>(code).await
     }
 
     /// Writes a move: the petition as it is now (its version one more than
@@ -735,7 +545,6 @@ impl Store {
         step: &PetitionStep,
         audit: Option<&AuditEntry>,
     ) -> Result<(), StoreError> {
-        let item = to_item(&PetitionItem::from(record));
         let mut steps = self.step_items(record, step);
         match step.event.action {
             Some(PetitionAction::Publish) => {
@@ -765,17 +574,7 @@ impl Store {
             }
             _ => {}
         }
-        if self
-            .write_versioned(item, record.version, steps, audit)
-            .await?
-        {
-            Ok(())
-        } else {
-            let (current, _) = self.load_petition(&record.code).await?;
-            Err(StoreError::Conflict {
-                current: current.version,
-            })
-        }
+        self.record_case_change(record, steps, audit).await
     }
 
     /// One page of an agency's petition queue, soonest first (one `Query`);
@@ -788,30 +587,15 @@ impl Store {
         limit: u16,
         cursor: Option<&str>,
     ) -> Result<PetitionPage, StoreError> {
-        let partition = keys::petition_queue(agency, queue);
-        let start = cursor
-            .map(|c| decode_index_cursor(c, "GSI2", &partition))
-            .transpose()?;
-        let mut request = self
-            .ddb
-            .query()
-            .table_name(&self.settings.table)
-            .index_name("GSI2")
-            .expression_attribute_values(":q", AttributeValue::S(partition))
-            .limit(i32::from(limit.clamp(1, 100)))
-            .set_exclusive_start_key(start);
-        request = match due_before {
-            Some(due) => request
-                .key_condition_expression("GSI2PK = :q AND GSI2SK < :due")
-                .expression_attribute_values(":due", AttributeValue::S(keys::stamp(due))),
-            None => request.key_condition_expression("GSI2PK = :q"),
-        };
-        let out = request.send().await.map_err(StoreError::sdk)?;
-        Ok(PetitionPage {
-            items: records(out.items.unwrap_or_default())?,
-            next: out.last_evaluated_key.map(|k| encode_cursor(&k)),
-            read: u32::try_from(out.scanned_count).unwrap_or(0),
-        })
+        self.case_page(
+            "GSI2",
+            keys::petition_queue(agency, queue),
+            due_before.map(keys::stamp),
+            false,
+            limit,
+            cursor,
+        )
+        .await
     }
 
     /// One page of the petitions sent from `owner`'s account, newest first
@@ -822,28 +606,15 @@ impl Store {
         limit: u16,
         cursor: Option<&str>,
     ) -> Result<PetitionPage, StoreError> {
-        let partition = keys::petition_owner_index(owner);
-        let start = cursor
-            .map(|c| decode_index_cursor(c, "GSI1", &partition))
-            .transpose()?;
-        let out = self
-            .ddb
-            .query()
-            .table_name(&self.settings.table)
-            .index_name("GSI1")
-            .key_condition_expression("GSI1PK = :owner")
-            .expression_attribute_values(":owner", AttributeValue::S(partition))
-            .scan_index_forward(false)
-            .limit(i32::from(limit.clamp(1, 100)))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(StoreError::sdk)?;
-        Ok(PetitionPage {
-            items: records(out.items.unwrap_or_default())?,
-            next: out.last_evaluated_key.map(|k| encode_cursor(&k)),
-            read: u32::try_from(out.scanned_count).unwrap_or(0),
-        })
+        self.case_page(
+            "GSI1",
+            keys::petition_owner_index(owner),
+            None,
+            true,
+            limit,
+            cursor,
+        )
+        .await
     }
 
     /// Every published answer, whatever its agency: one `Query` per 1 MB
@@ -867,60 +638,8 @@ impl Store {
         &self,
         limit: u16,
     ) -> Result<Vec<PetitionSyncEntry>, StoreError> {
-        let (entries, _) = self
-            .entries_page(
-                keys::OUTBOX_DVCQG_PETITIONS,
-                i32::from(limit.clamp(1, 1000)),
-                None,
-            )
-            .await?;
-        Ok(entries)
-    }
-
-    /// Records a failed attempt: the count, the error, and when to try again.
-    pub async fn defer_petition_sync(
-        &self,
-        entry: &PetitionSyncEntry,
-        not_before: NaiveDateTime,
-        error: &str,
-    ) -> Result<(), StoreError> {
-        self.defer_entry(
-            keys::OUTBOX_DVCQG_PETITIONS,
-            &entry.sort_key,
-            entry.attempts,
-            not_before,
-            error,
-        )
-        .await
-    }
-
-    /// Moves an entry that cannot be delivered to the petition dead
-    /// letters (`OUTBOX#DVCQG#PAKN#DEAD`), with the reason.
-    pub async fn dead_letter_petition_sync(
-        &self,
-        entry: &PetitionSyncEntry,
-        error: &str,
-    ) -> Result<(), StoreError> {
-        let fields = to_item(&SyncItem {
-            PK: keys::OUTBOX_DVCQG_PETITIONS.into(),
-            SK: entry.sort_key.clone(),
-            code: entry.code.clone(),
-            seq: entry.seq,
-            packet: entry.packet,
-        });
-        self.dead_letter_entry(fields, entry.attempts, error).await
-    }
-
-    /// Marks PAKN packets delivered.
-    pub async fn remove_petition_sync(
-        &self,
-        entries: &[PetitionSyncEntry],
-    ) -> Result<(), StoreError> {
-        self.batch_write(deletes(
-            keys::OUTBOX_DVCQG_PETITIONS,
-            entries.iter().map(|e| e.sort_key.as_str()),
-        ))
-        .await
+        self.pending_national_sync(keys::OUTBOX_DVCQG_PETITIONS, limit)
+            .await
     }
 
     /// The oldest messages owed to petitions' senders, at most `limit` (one
@@ -958,29 +677,8 @@ impl Store {
         agency: &AgencyCode,
         day: NaiveDate,
     ) -> Result<Vec<PetitionRecord>, StoreError> {
-        let mut found = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .ddb
-                .query()
-                .table_name(&self.settings.table)
-                .index_name("GSI3")
-                .key_condition_expression("GSI3PK = :m")
-                .expression_attribute_values(
-                    ":m",
-                    AttributeValue::S(keys::petition_register(agency, day)),
-                )
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::sdk)?;
-            found.extend(records(out.items.unwrap_or_default())?);
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(found);
-            }
-        }
+        self.all_cases("GSI3", &keys::petition_register(agency, day), false)
+            .await
     }
 }
 

@@ -9,10 +9,7 @@
 //! deployment is one GSI3 partition, newest first, which the site's
 //! publication reads. The rules are `domain::question`'s.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use domain::{
     AgencyCode, Asker, NationalQuestionId, Question, QuestionAction, QuestionCode, QuestionEvent,
     QuestionOrigin, QuestionProgress, QuestionStage, QuestionTopic,
@@ -20,11 +17,9 @@ use domain::{
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditEntry;
-use crate::dossiers::{
-    Item, cancellation_reasons, decode_index_cursor, encode_cursor, put, secret_hash, to_item,
-};
+use crate::cases::{Case, CasePage, NationalSyncEntry, Opened, OpeningKey, secret_matches};
+use crate::dossiers::{Item, put, secret_hash, to_item};
 use crate::error::StoreError;
-use crate::outbox::deletes;
 use crate::{Store, keys};
 
 /// The answer as it stands, with who gave it (the national portal is told
@@ -142,13 +137,7 @@ impl QuestionRecord {
 
     /// Whether `secret` is this question's secret.
     pub fn holds_secret(&self, secret: &str) -> bool {
-        let given = secret_hash(secret);
-        given.len() == self.tracking_secret_sha256.len()
-            && given
-                .bytes()
-                .zip(self.tracking_secret_sha256.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        secret_matches(&self.tracking_secret_sha256, secret)
     }
 
     /// What the national portal must be sent after a move by `action`: the
@@ -178,25 +167,7 @@ pub enum QuestionPacket {
 
 /// A pending question packet for the national portal (partition
 /// `OUTBOX#DVCQG#HOIDAP`), written with the move that calls for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuestionSyncEntry {
-    #[serde(rename = "SK")]
-    sort_key: String,
-    pub code: QuestionCode,
-    pub packet: QuestionPacket,
-    #[serde(default)]
-    pub attempts: u32,
-    #[serde(default)]
-    pub not_before: Option<NaiveDateTime>,
-    #[serde(default)]
-    pub last_error: Option<String>,
-}
-
-impl QuestionSyncEntry {
-    pub fn is_due(&self, now: NaiveDateTime) -> bool {
-        self.not_before.is_none_or(|t| t <= now)
-    }
-}
+pub type QuestionSyncEntry = NationalSyncEntry<QuestionCode, QuestionPacket>;
 
 /// A question about to be asked; the store gives it its code.
 #[derive(Debug, Clone)]
@@ -239,20 +210,9 @@ impl NewQuestion {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct QuestionAsked {
-    pub record: QuestionRecord,
-    pub tracking_secret: String,
-    /// True when the same request (or the same national question) had
-    /// already been taken.
-    pub replayed: bool,
-}
+pub type QuestionAsked = Opened<QuestionRecord>;
 
-#[derive(Debug, Clone)]
-pub struct QuestionPage {
-    pub items: Vec<QuestionRecord>,
-    pub next: Option<String>,
-}
+pub type QuestionPage = CasePage<QuestionRecord>;
 
 /// The question item; GSI2 keys while it is in a list, GSI3 keys while
 /// its answer is published (both sparse).
@@ -289,64 +249,35 @@ impl From<&QuestionRecord> for QuestionItem {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[allow(non_snake_case)]
-struct StepItem {
-    PK: String,
-    SK: String,
-    step: QuestionStep,
-}
+impl Case for QuestionRecord {
+    type Code = QuestionCode;
+    type Step = QuestionStep;
+    const CODES: &'static str = "question codes";
 
-#[derive(Serialize, Deserialize)]
-#[allow(non_snake_case)]
-struct IdempotencyItem {
-    PK: String,
-    SK: String,
-    request_sha256: String,
-    code: QuestionCode,
-    tracking_secret: String,
-    /// None for a national question: it stays one question for good.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    expires_at: Option<u64>,
-}
-
-#[derive(Serialize)]
-#[allow(non_snake_case)]
-struct SyncItem {
-    PK: String,
-    SK: String,
-    code: QuestionCode,
-    packet: QuestionPacket,
-}
-
-/// How long a repeated question returns the first one.
-const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 3600);
-/// Codes drawn before giving up: 31⁶ codes a day make even a second draw rare.
-const CODE_ATTEMPTS: u32 = 8;
-/// The scope of national questions' idempotency records.
-const NATIONAL_SCOPE: &str = "DVCQG";
-
-fn records(items: Vec<Item>) -> Result<Vec<QuestionRecord>, StoreError> {
-    items
-        .into_iter()
-        .map(|item| serde_dynamo::from_item::<_, QuestionItem>(item).map(|i| i.record))
-        .collect::<Result<_, _>>()
-        .map_err(StoreError::corrupt)
+    fn issue_code(day: NaiveDate, random: u64) -> Result<QuestionCode, StoreError> {
+        QuestionCode::issue(day, random).map_err(StoreError::corrupt)
+    }
+    fn partition(code: &QuestionCode) -> String {
+        keys::question(code)
+    }
+    fn idempotency_partition(scope: &str, key: &str) -> String {
+        keys::question_idempotency(scope, key)
+    }
+    fn item(&self) -> Item {
+        to_item(&QuestionItem::from(self))
+    }
+    fn step_seq(step: &QuestionStep) -> u32 {
+        step.event.seq
+    }
+    fn code(&self) -> &QuestionCode {
+        &self.code
+    }
+    fn version(&self) -> u64 {
+        self.version
+    }
 }
 
 impl Store {
-    fn question_step_item(&self, code: &QuestionCode, step: &QuestionStep) -> TransactWriteItem {
-        put(
-            &self.settings.table,
-            to_item(&StepItem {
-                PK: keys::question(code),
-                SK: keys::event(step.event.seq),
-                step: step.clone(),
-            }),
-            "attribute_not_exists(PK)",
-        )
-    }
-
     /// Asks a question: draws a code and writes the question, its first
     /// step and the idempotency record in one transaction whose conditions
     /// keep the code unique. With an idempotency key — scoped to `scope`,
@@ -358,130 +289,34 @@ impl Store {
         new: NewQuestion,
         idempotency: Option<(&str, &str, &str)>,
     ) -> Result<QuestionAsked, StoreError> {
-        let national = match &new.origin {
-            QuestionOrigin::National { id } => Some(keys::national_question(id)),
-            QuestionOrigin::Local => None,
-        };
-        let idempotency = match &national {
-            Some(key) => Some((NATIONAL_SCOPE, key.as_str(), key.as_str())),
-            None => idempotency,
-        };
-        let day = new.opening.at.date();
-        for attempt in 0..CODE_ATTEMPTS {
-            if let Some((scope, key, request_sha256)) = idempotency
-                && let Some(done) = self.replay_question(scope, key, request_sha256).await?
-            {
-                return Ok(done);
+        let key = match (&new.origin, idempotency) {
+            (QuestionOrigin::National { id }, _) => {
+                OpeningKey::National(keys::national_question(id))
             }
-            let code =
-                QuestionCode::issue(day, rand::random::<u64>()).map_err(StoreError::corrupt)?;
-            let record = new.record(code.clone());
-            let mut items = vec![
+            (QuestionOrigin::Local, Some((scope, key, request_sha256))) => OpeningKey::Request {
+                scope,
+                key,
+                request_sha256,
+            },
+            (QuestionOrigin::Local, None) => OpeningKey::None,
+        };
+        let first = QuestionStep {
+            event: new.opening.clone(),
+            official: None,
+        };
+        self.open_case(new.opening.at.date(), &new.tracking_secret, key, |code| {
+            let record = new.record(code);
+            let items = vec![
                 put(
                     &self.settings.table,
-                    to_item(&QuestionItem::from(&record)),
+                    record.item(),
                     "attribute_not_exists(PK)",
                 ),
-                self.question_step_item(
-                    &code,
-                    &QuestionStep {
-                        event: new.opening.clone(),
-                        official: None,
-                    },
-                ),
+                self.case_step_item::<QuestionRecord>(&record.code, &first),
             ];
-            if let Some((scope, key, request_sha256)) = idempotency {
-                let expires_at = national.is_none().then(|| {
-                    SystemTime::now()
-                        .duration_since(UNIX_EPOCH)
-                        .unwrap_or_default()
-                        .saturating_add(IDEMPOTENCY_WINDOW)
-                        .as_secs()
-                });
-                items.push(put(
-                    &self.settings.table,
-                    to_item(&IdempotencyItem {
-                        PK: keys::question_idempotency(scope, key),
-                        SK: keys::META.into(),
-                        request_sha256: request_sha256.to_owned(),
-                        code: code.clone(),
-                        tracking_secret: new.tracking_secret.clone(),
-                        expires_at,
-                    }),
-                    "attribute_not_exists(PK)",
-                ));
-            }
-            let result = self
-                .ddb
-                .transact_write_items()
-                .set_transact_items(Some(items))
-                .send()
-                .await;
-            let e = match result {
-                Ok(_) => {
-                    return Ok(QuestionAsked {
-                        record,
-                        tracking_secret: new.tracking_secret,
-                        replayed: false,
-                    });
-                }
-                Err(e) => e,
-            };
-            let reasons = cancellation_reasons(e.as_service_error());
-            let retry = reasons
-                .iter()
-                .any(|r| r == "ConditionalCheckFailed" || r == "TransactionConflict");
-            if !retry {
-                return Err(StoreError::sdk(e));
-            }
-            // The code was taken, or the same question is being written by
-            // another process: the next round replays or draws again.
-            tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt + 1))).await;
-        }
-        Err(StoreError::Contention("question codes".into()))
-    }
-
-    async fn question_idempotency(
-        &self,
-        scope: &str,
-        key: &str,
-    ) -> Result<Option<IdempotencyItem>, StoreError> {
-        let item = self
-            .ddb
-            .get_item()
-            .table_name(&self.settings.table)
-            .key(
-                "PK",
-                AttributeValue::S(keys::question_idempotency(scope, key)),
-            )
-            .key("SK", AttributeValue::S(keys::META.into()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::sdk)?
-            .item;
-        item.map(|item| serde_dynamo::from_item(item).map_err(StoreError::corrupt))
-            .transpose()
-    }
-
-    async fn replay_question(
-        &self,
-        scope: &str,
-        key: &str,
-        request_sha256: &str,
-    ) -> Result<Option<QuestionAsked>, StoreError> {
-        let Some(done) = self.question_idempotency(scope, key).await? else {
-            return Ok(None);
-        };
-        if done.request_sha256 != request_sha256 {
-            return Err(StoreError::IdempotencyMismatch);
-        }
-        let (record, _) = self.load_question(&done.code).await?;
-        Ok(Some(QuestionAsked {
-            record,
-            tracking_secret: done.tracking_secret,
-            replayed: true,
-        }))
+            (record, items)
+        })
+        .await
     }
 
     /// Our question for one the national portal listed, if it was taken in
@@ -490,11 +325,8 @@ impl Store {
         &self,
         id: &NationalQuestionId,
     ) -> Result<Option<QuestionCode>, StoreError> {
-        let key = keys::national_question(id);
-        Ok(self
-            .question_idempotency(NATIONAL_SCOPE, &key)
-            .await?
-            .map(|d| d.code))
+        self.national_case::<QuestionRecord>(&keys::national_question(id))
+            .await
     }
 
     /// The question and its whole history, in one `Query`.
@@ -502,20 +334,7 @@ impl Store {
         &self,
         code: &QuestionCode,
     ) -> Result<(QuestionRecord, Vec<QuestionStep>), StoreError> {
-        let mut record = None;
-        let mut steps = Vec::new();
-        for item in self.partition(keys::question(code)).await? {
-            let sk = item.get("SK").and_then(|v| v.as_s().ok());
-            if sk.map(String::as_str) == Some(keys::META) {
-                let item: QuestionItem =
-                    serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-                record = Some(item.record);
-            } else if sk.is_some_and(|sk| sk.starts_with("EVENT#")) {
-                let item: StepItem = serde_dynamo::from_item(item).map_err(StoreError::corrupt)?;
-                steps.push(item.step);
-            }
-        }
-        Ok((record.ok_or(StoreError::NotFound)?, steps))
+        self.load_case::<QuestionRecord>(code).await
     }
 
     /// Writes a move: the question as it is now (its version one more than
@@ -529,31 +348,18 @@ impl Store {
         step: &QuestionStep,
         audit: Option<&AuditEntry>,
     ) -> Result<(), StoreError> {
-        let item = to_item(&QuestionItem::from(record));
-        let mut more = vec![self.question_step_item(&record.code, step)];
-        if let Some(packet) = step.event.action.and_then(|a| record.national_sync(a)) {
-            more.push(put(
-                &self.settings.table,
-                to_item(&SyncItem {
-                    PK: keys::OUTBOX_DVCQG_QUESTIONS.into(),
-                    SK: keys::question_outbox_entry(step.event.at, &record.code, step.event.seq),
-                    code: record.code.clone(),
-                    packet,
-                }),
-                "attribute_not_exists(PK)",
+        let event = &step.event;
+        let mut more = vec![self.case_step_item::<QuestionRecord>(&record.code, step)];
+        if let Some(packet) = event.action.and_then(|a| record.national_sync(a)) {
+            more.push(self.national_sync_item(
+                keys::OUTBOX_DVCQG_QUESTIONS,
+                event.at,
+                &record.code,
+                event.seq,
+                packet,
             ));
         }
-        if self
-            .write_versioned(item, record.version, more, audit)
-            .await?
-        {
-            Ok(())
-        } else {
-            let (current, _) = self.load_question(&record.code).await?;
-            Err(StoreError::Conflict {
-                current: current.version,
-            })
-        }
+        self.record_case_change(record, more, audit).await
     }
 
     /// One page of an agency's list of questions, oldest first (one `Query`).
@@ -564,55 +370,22 @@ impl Store {
         limit: u16,
         cursor: Option<&str>,
     ) -> Result<QuestionPage, StoreError> {
-        let partition = keys::question_queue(agency, queue);
-        let start = cursor
-            .map(|c| decode_index_cursor(c, "GSI2", &partition))
-            .transpose()?;
-        let out = self
-            .ddb
-            .query()
-            .table_name(&self.settings.table)
-            .index_name("GSI2")
-            .key_condition_expression("GSI2PK = :q")
-            .expression_attribute_values(":q", AttributeValue::S(partition))
-            .limit(i32::from(limit.clamp(1, 100)))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(StoreError::sdk)?;
-        Ok(QuestionPage {
-            items: records(out.items.unwrap_or_default())?,
-            next: out.last_evaluated_key.map(|k| encode_cursor(&k)),
-        })
+        self.case_page(
+            "GSI2",
+            keys::question_queue(agency, queue),
+            None,
+            false,
+            limit,
+            cursor,
+        )
+        .await
     }
 
     /// Every question whose answer is on the site, newest publication
     /// first: one `Query` per 1 MB page of GSI3 `HOIDAP#PUBLISHED`.
     pub async fn published_questions(&self) -> Result<Vec<QuestionRecord>, StoreError> {
-        let mut found = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .ddb
-                .query()
-                .table_name(&self.settings.table)
-                .index_name("GSI3")
-                .key_condition_expression("GSI3PK = :p")
-                .expression_attribute_values(
-                    ":p",
-                    AttributeValue::S(keys::PUBLISHED_QUESTIONS.into()),
-                )
-                .scan_index_forward(false)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::sdk)?;
-            found.extend(records(out.items.unwrap_or_default())?);
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(found);
-            }
-        }
+        self.all_cases("GSI3", keys::PUBLISHED_QUESTIONS, true)
+            .await
     }
 
     /// The oldest pending question packets for the national portal, at
@@ -621,86 +394,8 @@ impl Store {
         &self,
         limit: u16,
     ) -> Result<Vec<QuestionSyncEntry>, StoreError> {
-        let (entries, _) = self
-            .entries_page(
-                keys::OUTBOX_DVCQG_QUESTIONS,
-                i32::from(limit.clamp(1, 1000)),
-                None,
-            )
-            .await?;
-        Ok(entries)
-    }
-
-    /// Records a failed attempt: the count, the error, and when to try again.
-    pub async fn defer_question_sync(
-        &self,
-        entry: &QuestionSyncEntry,
-        not_before: NaiveDateTime,
-        error: &str,
-    ) -> Result<(), StoreError> {
-        self.defer_entry(
-            keys::OUTBOX_DVCQG_QUESTIONS,
-            &entry.sort_key,
-            entry.attempts,
-            not_before,
-            error,
-        )
-        .await
-    }
-
-    /// Moves an entry that cannot be delivered to the question dead
-    /// letters (`OUTBOX#DVCQG#HOIDAP#DEAD`), with the reason, in one transaction.
-    pub async fn dead_letter_question_sync(
-        &self,
-        entry: &QuestionSyncEntry,
-        error: &str,
-    ) -> Result<(), StoreError> {
-        let table = &self.settings.table;
-        let mut dead = to_item(&SyncItem {
-            PK: format!("{}#DEAD", keys::OUTBOX_DVCQG_QUESTIONS),
-            SK: entry.sort_key.clone(),
-            code: entry.code.clone(),
-            packet: entry.packet,
-        });
-        dead.insert(
-            "attempts".into(),
-            AttributeValue::N(entry.attempts.to_string()),
-        );
-        dead.insert(
-            "last_error".into(),
-            AttributeValue::S(error.chars().take(1000).collect()),
-        );
-        let put = Put::builder()
-            .table_name(table)
-            .set_item(Some(dead))
-            .build()
-            .expect("table and item are set");
-        let delete = Delete::builder()
-            .table_name(table)
-            .key("PK", AttributeValue::S(keys::OUTBOX_DVCQG_QUESTIONS.into()))
-            .key("SK", AttributeValue::S(entry.sort_key.clone()))
-            .build()
-            .expect("table and key are set");
-        self.ddb
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .transact_items(TransactWriteItem::builder().delete(delete).build())
-            .send()
+        self.pending_national_sync(keys::OUTBOX_DVCQG_QUESTIONS, limit)
             .await
-            .map_err(StoreError::sdk)?;
-        Ok(())
-    }
-
-    /// Marks question packets delivered.
-    pub async fn remove_question_sync(
-        &self,
-        entries: &[QuestionSyncEntry],
-    ) -> Result<(), StoreError> {
-        self.batch_write(deletes(
-            keys::OUTBOX_DVCQG_QUESTIONS,
-            entries.iter().map(|e| e.sort_key.as_str()),
-        ))
-        .await
     }
 }
 
