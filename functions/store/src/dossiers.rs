@@ -416,16 +416,24 @@ impl Store {
         let idempotency = idempotency.or(national_key.as_deref().map(|key| (key, key)));
         let day = new.opening.at.date();
         let counter_key = keys::counter(&new.agency, day);
-        let lock = self.sequence_lock(&counter_key);
-        let _turn = lock.lock().await;
         let idempotency_owner = new.owner.clone().unwrap_or_default();
+        // Before taking the turn: a repeat must not wait behind new dossiers.
+        // One submitted meanwhile is caught by the transaction's condition.
         if let Some((key, request_sha256)) = idempotency
             && let Some(done) = self.replay(&idempotency_owner, key, request_sha256).await?
         {
             return Ok(done);
         }
+        // One number at a time per process: the conditional write below keeps
+        // the numbers right across processes; the turn keeps this one from
+        // racing itself, and the value it last wrote spares a read.
+        let lock = self.sequence_lock(&counter_key);
+        let mut last_issued = lock.lock().await;
         for attempt in 0..SEQUENCE_ATTEMPTS {
-            let current = self.current_sequence(&counter_key).await?;
+            let current = match last_issued.take() {
+                Some(known) => known,
+                None => self.current_sequence(&counter_key).await?,
+            };
             let sequence = current + 1;
             if sequence > MAX_DAILY_SEQUENCE {
                 return Err(StoreError::SequenceExhausted(new.agency.to_string()));
@@ -479,6 +487,7 @@ impl Store {
                 .await;
             match result {
                 Ok(_) => {
+                    *last_issued = Some(sequence);
                     return Ok(Submitted {
                         record,
                         tracking_secret: new.tracking_secret,

@@ -100,7 +100,9 @@ pub struct Store {
     settings: Arc<StoreSettings>,
     /// Serialises code issuing per agency and day inside this process, so
     /// concurrent submissions queue instead of retrying against each other.
-    sequence_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Per dossier-number counter, this process's turn to issue one, with
+    /// the last value it saw (so a turn need not read the counter again).
+    sequence_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<u32>>>>>>,
 }
 
 impl Store {
@@ -151,7 +153,7 @@ impl Store {
             .await;
     }
 
-    fn sequence_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+    fn sequence_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<Option<u32>>> {
         let mut locks = self.sequence_locks.lock().expect("lock map poisoned");
         locks.entry(key.to_owned()).or_default().clone()
     }
