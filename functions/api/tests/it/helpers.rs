@@ -473,3 +473,179 @@ pub async fn problem_code(response: Response) -> (StatusCode, String) {
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
     (status, body["code"].as_str().unwrap().to_owned())
 }
+
+/// Where one kind of case — petitions (PAKN) or questions (hỏi đáp) — is
+/// served: the sender's side and the back office's. Both kinds are sent,
+/// read with a secret or an account, listed and moved the same way.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseApi {
+    pub citizen: &'static str,
+    pub back_office: &'static str,
+}
+
+pub const PETITIONS: CaseApi = CaseApi {
+    citizen: "/api/phan-anh",
+    back_office: "/api/can-bo/phan-anh",
+};
+
+pub const QUESTIONS: CaseApi = CaseApi {
+    citizen: "/api/hoi-dap",
+    back_office: "/api/can-bo/hoi-dap",
+};
+
+impl TestApp {
+    /// Sends a case, signed in with `token` and under idempotency `key` if given.
+    pub async fn send_case(
+        &self,
+        api: CaseApi,
+        token: Option<&str>,
+        body: &Value,
+        key: Option<&str>,
+    ) -> Response {
+        let mut request = self
+            .http
+            .post(format!("{}{}", self.base, api.citizen))
+            .json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Sends a case without an account; its code and tracking secret.
+    pub async fn send_case_anonymously(&self, api: CaseApi, body: &Value) -> (String, String) {
+        let response = self.send_case(api, None, body, None).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let receipt: Value = response.json().await.unwrap();
+        (
+            receipt["code"].as_str().unwrap().to_owned(),
+            receipt["tracking_secret"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// The sender's view of case `code`, asked for with its secret or a token.
+    pub async fn read_case(
+        &self,
+        api: CaseApi,
+        code: &str,
+        secret: Option<&str>,
+        token: Option<&str>,
+    ) -> Response {
+        let mut request = self
+            .http
+            .get(format!("{}{}/{code}", self.base, api.citizen));
+        if let Some(secret) = secret {
+            request = request.header("X-Tracking-Secret", secret);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// The sender's view read with the secret, which must open it.
+    pub async fn case_with_secret(&self, api: CaseApi, code: &str, secret: &str) -> Value {
+        let response = self.read_case(api, code, Some(secret), None).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    /// The back office's view of case `code`, which `subject` must be let see.
+    pub async fn case_desk_view(&self, api: CaseApi, subject: &str, code: &str) -> Value {
+        let response = self
+            .bo_get(&self.staff(subject), &format!("{}/{code}", api.back_office))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{subject} reads {code}");
+        response.json().await.unwrap()
+    }
+
+    /// An official's move on case `code` at its current version.
+    pub async fn move_case(
+        &self,
+        api: CaseApi,
+        subject: &str,
+        code: &str,
+        fields: Value,
+    ) -> Response {
+        let version = self.case_desk_view(api, subject, code).await["version"].clone();
+        let mut body = json!({"version": version});
+        body.as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        self.bo_send(
+            reqwest::Method::POST,
+            &self.staff(subject),
+            &format!("{}/{code}/actions", api.back_office),
+            &body,
+        )
+        .await
+    }
+
+    /// An official's move that must succeed; the new view.
+    pub async fn case_moved(
+        &self,
+        api: CaseApi,
+        subject: &str,
+        code: &str,
+        fields: Value,
+    ) -> Value {
+        let response = self.move_case(api, subject, code, fields.clone()).await;
+        let status = response.status();
+        let value: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{fields} by {subject}: {value}");
+        value
+    }
+
+    /// The items of one of the agency's lists of cases, as `subject` sees it.
+    pub async fn case_list(&self, api: CaseApi, subject: &str, which: &str) -> Vec<Value> {
+        let response = self
+            .bo_get(
+                &self.staff(subject),
+                &format!("{}?queue={which}", api.back_office),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "list {which}");
+        let page: Value = response.json().await.unwrap();
+        page["items"].as_array().unwrap().clone()
+    }
+
+    /// The codes in that list.
+    pub async fn case_list_codes(&self, api: CaseApi, subject: &str, which: &str) -> Vec<String> {
+        self.case_list(api, subject, which)
+            .await
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The audit operations recorded today on `code`, oldest first.
+    pub async fn audit_operations(&self, code: &str) -> Vec<String> {
+        let agency = AgencyCode::parse(AGENCY).unwrap();
+        let page = self
+            .store
+            .audit_page(&agency, now().date(), 100, None)
+            .await
+            .unwrap();
+        let mut ops: Vec<String> = page
+            .entries
+            .iter()
+            .filter(|e| e.target == code)
+            .map(|e| e.operation.clone())
+            .collect();
+        ops.reverse();
+        ops
+    }
+}
+
+/// The keys of the actions a view offers.
+pub fn offered_actions(view: &Value) -> Vec<String> {
+    view["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap().to_owned())
+        .collect()
+}

@@ -28,48 +28,6 @@ fn petition(consent: bool) -> Value {
     })
 }
 
-async fn send(app: &TestApp, token: Option<&str>, body: &Value, key: Option<&str>) -> Response {
-    let mut request = app
-        .http
-        .post(format!("{}/api/phan-anh", app.base))
-        .json(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(key) = key {
-        request = request.header("Idempotency-Key", key);
-    }
-    request.send().await.unwrap()
-}
-
-/// Sends a petition without signing in; its code and tracking secret.
-async fn send_anonymous(app: &TestApp, consent: bool) -> (String, String) {
-    let response = send(app, None, &petition(consent), None).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let receipt: Value = response.json().await.unwrap();
-    (
-        receipt["code"].as_str().unwrap().to_owned(),
-        receipt["tracking_secret"].as_str().unwrap().to_owned(),
-    )
-}
-
-async fn track(app: &TestApp, code: &str, secret: Option<&str>, token: Option<&str>) -> Response {
-    let mut request = app.http.get(format!("{}/api/phan-anh/{code}", app.base));
-    if let Some(secret) = secret {
-        request = request.header("X-Tracking-Secret", secret);
-    }
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap()
-}
-
-async fn tracked(app: &TestApp, code: &str, secret: &str) -> Value {
-    let response = track(app, code, Some(secret), None).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
-}
-
 /// A move of the sender's (`bo-sung` or `xem-xet-lai`) with the secret.
 async fn sender(app: &TestApp, code: &str, secret: &str, what: &str, body: &Value) -> Response {
     app.http
@@ -81,76 +39,8 @@ async fn sender(app: &TestApp, code: &str, secret: &str, what: &str, body: &Valu
         .unwrap()
 }
 
-async fn desk(app: &TestApp, subject: &str, code: &str) -> Value {
-    let response = app
-        .bo_get(&app.staff(subject), &format!("/api/can-bo/phan-anh/{code}"))
-        .await;
-    assert_eq!(response.status(), StatusCode::OK, "{subject} reads {code}");
-    response.json().await.unwrap()
-}
-
-/// An official's move at the petition's current version.
-async fn move_as(app: &TestApp, subject: &str, code: &str, fields: Value) -> Response {
-    let version = desk(app, subject, code).await["version"].clone();
-    let mut body = json!({"version": version});
-    body.as_object_mut()
-        .unwrap()
-        .extend(fields.as_object().unwrap().clone());
-    app.bo_send(
-        Method::POST,
-        &app.staff(subject),
-        &format!("/api/can-bo/phan-anh/{code}/actions"),
-        &body,
-    )
-    .await
-}
-
-async fn moved(app: &TestApp, subject: &str, code: &str, fields: Value) -> Value {
-    let response = move_as(app, subject, code, fields.clone()).await;
-    let status = response.status();
-    let value: Value = response.json().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{fields} by {subject}: {value}");
-    value
-}
-
-async fn queue(app: &TestApp, subject: &str, which: &str) -> Vec<Value> {
-    let response = app
-        .bo_get(
-            &app.staff(subject),
-            &format!("/api/can-bo/phan-anh?queue={which}"),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK, "queue {which}");
-    let page: Value = response.json().await.unwrap();
-    page["items"].as_array().unwrap().clone()
-}
-
-async fn queue_codes(app: &TestApp, subject: &str, which: &str) -> Vec<String> {
-    queue(app, subject, which)
-        .await
-        .iter()
-        .map(|i| i["code"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 fn agency() -> domain::AgencyCode {
     domain::AgencyCode::parse(AGENCY).unwrap()
-}
-
-async fn audit_operations(app: &TestApp, code: &str) -> Vec<String> {
-    let page = app
-        .store
-        .audit_page(&agency(), now().date(), 100, None)
-        .await
-        .unwrap();
-    let mut ops: Vec<String> = page
-        .entries
-        .iter()
-        .filter(|e| e.target == code)
-        .map(|e| e.operation.clone())
-        .collect();
-    ops.reverse();
-    ops
 }
 
 #[tokio::test]
@@ -158,7 +48,7 @@ async fn a_petition_refused_within_two_working_days_leaves_the_queue_on_time() {
     let app = spawn_app().await;
     app.onboard().await;
     // Wednesday 03/06 10:00, without an account.
-    let response = send(&app, None, &petition(false), None).await;
+    let response = app.send_case(PETITIONS, None, &petition(false), None).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let receipt: Value = response.json().await.unwrap();
     let code = receipt["code"].as_str().unwrap().to_owned();
@@ -184,10 +74,10 @@ async fn a_petition_refused_within_two_working_days_leaves_the_queue_on_time() {
             .contains("17:00 ngày 24/06/2026")
     );
     assert_eq!(
-        queue_codes(&app, "mot-cua-1", "open").await,
+        app.case_list_codes(PETITIONS, "mot-cua-1", "open").await,
         [code.as_str()]
     );
-    let view = desk(&app, "mot-cua-1", &code).await;
+    let view = app.case_desk_view(PETITIONS, "mot-cua-1", &code).await;
     assert_eq!(view["about"]["name"], "Khai báo tạm vắng");
     assert_eq!(view["contact"]["phone"], "0987654321");
     assert_eq!(view["contact"]["signed_in"], false);
@@ -201,7 +91,9 @@ async fn a_petition_refused_within_two_working_days_leaves_the_queue_on_time() {
 
     // A reason is needed, then Thursday it is refused: within 2 working days.
     app.set_now(at(6, 4, 15, 0));
-    let bare = move_as(&app, "mot-cua-1", &code, json!({"action": "refuse"})).await;
+    let bare = app
+        .move_case(PETITIONS, "mot-cua-1", &code, json!({"action": "refuse"}))
+        .await;
     assert_eq!(
         problem_code(bare).await,
         (
@@ -209,9 +101,7 @@ async fn a_petition_refused_within_two_working_days_leaves_the_queue_on_time() {
             "DU_LIEU_KHONG_HOP_LE".into()
         )
     );
-    let refused = moved(
-        &app,
-        "mot-cua-1",
+    let refused = app.case_moved(PETITIONS, "mot-cua-1",
         &code,
         json!({"action": "refuse", "note": "Nội dung đã được trả lời tại phản ánh trước.", "category": "Trùng lặp"}),
     )
@@ -220,9 +110,13 @@ async fn a_petition_refused_within_two_working_days_leaves_the_queue_on_time() {
     assert_eq!(refused["on_time"], true);
     assert_eq!(refused["category"], "Trùng lặp");
     assert_eq!(refused["actions"], json!([]));
-    assert!(queue_codes(&app, "mot-cua-1", "open").await.is_empty());
+    assert!(
+        app.case_list_codes(PETITIONS, "mot-cua-1", "open")
+            .await
+            .is_empty()
+    );
 
-    let seen = tracked(&app, &code, &secret).await;
+    let seen = app.case_with_secret(PETITIONS, &code, &secret).await;
     assert_eq!(seen["status"]["label"], "Từ chối tiếp nhận");
     assert_eq!(
         seen["refusal_reason"],
@@ -234,18 +128,19 @@ async fn a_petition_refused_within_two_working_days_leaves_the_queue_on_time() {
         "no official named to the sender"
     );
 
-    let late = move_as(
-        &app,
-        "mot-cua-1",
-        &code,
-        json!({"action": "answer", "note": "Trả lời"}),
-    )
-    .await;
+    let late = app
+        .move_case(
+            PETITIONS,
+            "mot-cua-1",
+            &code,
+            json!({"action": "answer", "note": "Trả lời"}),
+        )
+        .await;
     assert_eq!(
         problem_code(late).await,
         (StatusCode::CONFLICT, "THAO_TAC_KHONG_HOP_LE".into())
     );
-    assert_eq!(audit_operations(&app, &code).await, ["pakn_refuse"]);
+    assert_eq!(app.audit_operations(&code).await, ["pakn_refuse"]);
     let month = app
         .store
         .petitions_of_month(&agency(), now().date())
@@ -263,7 +158,7 @@ async fn asking_for_information_stops_the_answer_clock_until_it_is_provided() {
     let file = app.upload(&token, "application/pdf", pdf("giay hen")).await;
     let mut form = petition(false);
     form["files"] = json!([file]);
-    let response = send(&app, Some(&token), &form, None).await;
+    let response = app.send_case(PETITIONS, Some(&token), &form, None).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let receipt: Value = response.json().await.unwrap();
     let code = receipt["code"].as_str().unwrap().to_owned();
@@ -271,22 +166,28 @@ async fn asking_for_information_stops_the_answer_clock_until_it_is_provided() {
 
     // Thursday the desk asks for the dossier's code.
     app.set_now(at(6, 4, 10, 0));
-    let asked = moved(
-        &app,
-        "mot-cua-1",
-        &code,
-        json!({"action": "request_info", "note": "Đề nghị cung cấp mã hồ sơ đã nộp."}),
-    )
-    .await;
+    let asked = app
+        .case_moved(
+            PETITIONS,
+            "mot-cua-1",
+            &code,
+            json!({"action": "request_info", "note": "Đề nghị cung cấp mã hồ sơ đã nộp."}),
+        )
+        .await;
     assert_eq!(asked["status"]["stage"], "info_requested");
     assert_eq!(asked["files"].as_array().unwrap().len(), 1);
-    assert!(queue_codes(&app, "mot-cua-1", "open").await.is_empty());
-    let waiting = queue(&app, "mot-cua-1", "waiting").await;
+    assert!(
+        app.case_list_codes(PETITIONS, "mot-cua-1", "open")
+            .await
+            .is_empty()
+    );
+    let waiting = app.case_list(PETITIONS, "mot-cua-1", "waiting").await;
     assert_eq!(waiting.len(), 1);
     assert!(waiting[0].get("outlook").is_none(), "the sender's move");
 
     // The account it was sent from reads it without the secret.
-    let mine: Value = track(&app, &code, None, Some(&token))
+    let mine: Value = app
+        .read_case(PETITIONS, &code, None, Some(&token))
         .await
         .json()
         .await
@@ -337,7 +238,7 @@ async fn asking_for_information_stops_the_answer_clock_until_it_is_provided() {
         provided["deadlines"]["answer_by"]["at"],
         "2026-07-01T17:00:00+07:00"
     );
-    let open = queue(&app, "mot-cua-1", "open").await;
+    let open = app.case_list(PETITIONS, "mot-cua-1", "open").await;
     assert_eq!(open.len(), 1);
     assert_eq!(open[0]["due_at"], "2026-07-01T17:00:00+07:00");
 
@@ -349,20 +250,21 @@ async fn asking_for_information_stops_the_answer_clock_until_it_is_provided() {
     );
 
     app.set_now(at(6, 30, 9, 0));
-    let answered = moved(
-        &app,
-        "lanh-dao-1",
-        &code,
-        json!({"action": "answer", "note": "Hồ sơ của ông/bà đã được giải quyết ngày 29/6."}),
-    )
-    .await;
+    let answered = app
+        .case_moved(
+            PETITIONS,
+            "lanh-dao-1",
+            &code,
+            json!({"action": "answer", "note": "Hồ sơ của ông/bà đã được giải quyết ngày 29/6."}),
+        )
+        .await;
     assert_eq!(answered["on_time"], true, "the wait does not count");
     assert_eq!(
         answered["history"][1]["by"], "Cán bộ mot-cua-1",
         "the back office sees who asked"
     );
     assert_eq!(
-        audit_operations(&app, &code).await,
+        app.audit_operations(&code).await,
         ["pakn_request_info", "pakn_answer"]
     );
 }
@@ -371,28 +273,33 @@ async fn asking_for_information_stops_the_answer_clock_until_it_is_provided() {
 async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
     let app = spawn_app().await;
     app.onboard().await;
-    let (code, secret) = send_anonymous(&app, true).await;
+    let (code, secret) = app.send_case_anonymously(PETITIONS, &petition(true)).await;
 
     app.set_now(at(6, 5, 9, 0));
-    let answered = moved(
-        &app,
-        "mot-cua-2",
-        &code,
-        json!({"action": "answer", "note": "Đã nhắc nhở cán bộ; hồ sơ được trả đúng hẹn."}),
-    )
-    .await;
+    let answered = app
+        .case_moved(
+            PETITIONS,
+            "mot-cua-2",
+            &code,
+            json!({"action": "answer", "note": "Đã nhắc nhở cán bộ; hồ sơ được trả đúng hẹn."}),
+        )
+        .await;
     assert_eq!(answered["status"]["stage"], "answered");
     assert_eq!(
         answered["deadlines"]["publish_by"]["at"],
         "2026-06-09T17:00:00+07:00"
     );
     assert_eq!(answered["actions"][0]["key"], "publish");
-    assert!(queue_codes(&app, "mot-cua-1", "open").await.is_empty());
+    assert!(
+        app.case_list_codes(PETITIONS, "mot-cua-1", "open")
+            .await
+            .is_empty()
+    );
     assert_eq!(
-        queue_codes(&app, "mot-cua-1", "publish").await,
+        app.case_list_codes(PETITIONS, "mot-cua-1", "publish").await,
         [code.as_str()]
     );
-    let seen = tracked(&app, &code, &secret).await;
+    let seen = app.case_with_secret(PETITIONS, &code, &secret).await;
     assert_eq!(
         seen["answer"]["text"],
         "Đã nhắc nhở cán bộ; hồ sơ được trả đúng hẹn."
@@ -401,10 +308,16 @@ async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
     assert_eq!(seen["may_reopen"], true);
 
     app.set_now(at(6, 8, 9, 0));
-    let published = moved(&app, "lanh-dao-1", &code, json!({"action": "publish"})).await;
+    let published = app
+        .case_moved(PETITIONS, "lanh-dao-1", &code, json!({"action": "publish"}))
+        .await;
     assert_eq!(published["published"], true);
     assert_eq!(published["overdue"], json!([]));
-    assert!(queue_codes(&app, "mot-cua-1", "publish").await.is_empty());
+    assert!(
+        app.case_list_codes(PETITIONS, "mot-cua-1", "publish")
+            .await
+            .is_empty()
+    );
     // The public record the site's publication reads: the texts, never the sender.
     let public = app.store.published_petitions().await.unwrap();
     assert_eq!(public.len(), 1);
@@ -415,8 +328,13 @@ async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
         assert!(!written.contains(private), "{private} in {written}");
     }
     let page = format!("/phan-anh-kien-nghi/{}/", code.to_ascii_lowercase());
-    assert_eq!(tracked(&app, &code, &secret).await["answer"]["page"], page);
-    let twice = move_as(&app, "lanh-dao-1", &code, json!({"action": "publish"})).await;
+    assert_eq!(
+        app.case_with_secret(PETITIONS, &code, &secret).await["answer"]["page"],
+        page
+    );
+    let twice = app
+        .move_case(PETITIONS, "lanh-dao-1", &code, json!({"action": "publish"}))
+        .await;
     assert_eq!(
         problem_code(twice).await,
         (StatusCode::CONFLICT, "DA_CONG_KHAI".into())
@@ -453,23 +371,24 @@ async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
         "2026-07-01T17:00:00+07:00"
     );
     assert_eq!(
-        queue_codes(&app, "mot-cua-1", "open").await,
+        app.case_list_codes(PETITIONS, "mot-cua-1", "open").await,
         [code.as_str()]
     );
 
     app.set_now(at(6, 12, 9, 0));
-    let again = moved(
-        &app,
-        "lanh-dao-1",
-        &code,
-        json!({"action": "answer", "note": "Đã giao kết quả tận nhà ngày 11/6."}),
-    )
-    .await;
+    let again = app
+        .case_moved(
+            PETITIONS,
+            "lanh-dao-1",
+            &code,
+            json!({"action": "answer", "note": "Đã giao kết quả tận nhà ngày 11/6."}),
+        )
+        .await;
     assert_eq!(
         (again["rounds"].as_u64(), again["on_time"].as_bool()),
         (Some(2), Some(true))
     );
-    let seen = tracked(&app, &code, &secret).await;
+    let seen = app.case_with_secret(PETITIONS, &code, &secret).await;
     let actions: Vec<&str> = seen["history"]
         .as_array()
         .unwrap()
@@ -505,9 +424,9 @@ async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
 
     // Without consent, an answer stays off the site.
     app.set_now(now());
-    let (private, _) = send_anonymous(&app, false).await;
-    moved(
-        &app,
+    let (private, _) = app.send_case_anonymously(PETITIONS, &petition(false)).await;
+    app.case_moved(
+        PETITIONS,
         "mot-cua-1",
         &private,
         json!({"action": "answer", "note": "Trả lời riêng"}),
@@ -515,10 +434,17 @@ async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
     .await;
     // Only the reopened one's new answer waits to be published.
     assert_eq!(
-        queue_codes(&app, "mot-cua-1", "publish").await,
+        app.case_list_codes(PETITIONS, "mot-cua-1", "publish").await,
         [code.as_str()]
     );
-    let refused = move_as(&app, "mot-cua-1", &private, json!({"action": "publish"})).await;
+    let refused = app
+        .move_case(
+            PETITIONS,
+            "mot-cua-1",
+            &private,
+            json!({"action": "publish"}),
+        )
+        .await;
     assert_eq!(
         problem_code(refused).await,
         (StatusCode::CONFLICT, "KHONG_DONG_Y_CONG_KHAI".into())
@@ -529,14 +455,18 @@ async fn an_answer_is_published_and_a_reopened_petition_is_answered_again() {
 async fn an_unanswered_petition_shows_in_the_overdue_queue() {
     let app = spawn_app().await;
     app.onboard().await;
-    let (late, _) = send_anonymous(&app, false).await;
+    let (late, _) = app.send_case_anonymously(PETITIONS, &petition(false)).await;
     app.set_now(at(6, 8, 10, 0));
-    let (recent, _) = send_anonymous(&app, false).await;
+    let (recent, _) = app.send_case_anonymously(PETITIONS, &petition(false)).await;
 
     // The morning it is due: not overdue yet, but due soon.
     app.set_now(at(6, 24, 9, 0));
-    assert!(queue_codes(&app, "mot-cua-1", "overdue").await.is_empty());
-    let open = queue(&app, "mot-cua-1", "open").await;
+    assert!(
+        app.case_list_codes(PETITIONS, "mot-cua-1", "overdue")
+            .await
+            .is_empty()
+    );
+    let open = app.case_list(PETITIONS, "mot-cua-1", "open").await;
     let codes: Vec<&str> = open.iter().map(|i| i["code"].as_str().unwrap()).collect();
     assert_eq!(codes, [late.as_str(), recent.as_str()], "soonest due first");
     assert_eq!(open[0]["outlook"], "due_soon");
@@ -544,7 +474,7 @@ async fn an_unanswered_petition_shows_in_the_overdue_queue() {
 
     app.set_now(at(6, 24, 17, 30));
     app.counter.reset();
-    let overdue = queue(&app, "lanh-dao-1", "overdue").await;
+    let overdue = app.case_list(PETITIONS, "lanh-dao-1", "overdue").await;
     let requests = app.counter.snapshot();
     assert_eq!(requests.get("Query"), Some(&1), "{requests:?}");
     // The other two reads are the caller's account and the agency's calendar.
@@ -552,20 +482,28 @@ async fn an_unanswered_petition_shows_in_the_overdue_queue() {
     assert_eq!(overdue.len(), 1);
     assert_eq!(overdue[0]["code"], late.as_str());
     assert_eq!(overdue[0]["outlook"], "overdue");
-    let view = desk(&app, "mot-cua-1", &late).await;
+    let view = app.case_desk_view(PETITIONS, "mot-cua-1", &late).await;
     assert_eq!(view["overdue"], json!(["answer"]));
 
     // Answered late: off the queue, and counted late.
-    let answered = moved(
-        &app,
-        "mot-cua-1",
-        &late,
-        json!({"action": "answer", "note": "Xin lỗi vì trả lời chậm."}),
-    )
-    .await;
+    let answered = app
+        .case_moved(
+            PETITIONS,
+            "mot-cua-1",
+            &late,
+            json!({"action": "answer", "note": "Xin lỗi vì trả lời chậm."}),
+        )
+        .await;
     assert_eq!(answered["on_time"], false);
-    assert!(queue_codes(&app, "mot-cua-1", "overdue").await.is_empty());
-    assert_eq!(queue_codes(&app, "mot-cua-1", "open").await, [recent]);
+    assert!(
+        app.case_list_codes(PETITIONS, "mot-cua-1", "overdue")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        app.case_list_codes(PETITIONS, "mot-cua-1", "open").await,
+        [recent]
+    );
     let month = app
         .store
         .petitions_of_month(&agency(), now().date())
@@ -579,10 +517,10 @@ async fn an_unanswered_petition_shows_in_the_overdue_queue() {
 async fn asking_for_information_after_five_working_days_is_refused() {
     let app = spawn_app().await;
     app.onboard().await;
-    let (code, _) = send_anonymous(&app, false).await;
+    let (code, _) = app.send_case_anonymously(PETITIONS, &petition(false)).await;
     // Asking was possible until Wednesday 10/06, at the close of office hours.
     app.set_now(at(6, 11, 8, 0));
-    let view = desk(&app, "mot-cua-1", &code).await;
+    let view = app.case_desk_view(PETITIONS, "mot-cua-1", &code).await;
     let offered: Vec<&str> = view["actions"]
         .as_array()
         .unwrap()
@@ -590,13 +528,14 @@ async fn asking_for_information_after_five_working_days_is_refused() {
         .map(|a| a["key"].as_str().unwrap())
         .collect();
     assert_eq!(offered, ["refuse", "answer"]);
-    let response = move_as(
-        &app,
-        "mot-cua-1",
-        &code,
-        json!({"action": "request_info", "note": "Đề nghị cung cấp thêm thông tin."}),
-    )
-    .await;
+    let response = app
+        .move_case(
+            PETITIONS,
+            "mot-cua-1",
+            &code,
+            json!({"action": "request_info", "note": "Đề nghị cung cấp thêm thông tin."}),
+        )
+        .await;
     let status = response.status();
     let problem: Value = response.json().await.unwrap();
     assert_eq!(status, StatusCode::CONFLICT);
@@ -608,11 +547,11 @@ async fn asking_for_information_after_five_working_days_is_refused() {
             .contains("5 ngày làm việc")
     );
     assert_eq!(
-        desk(&app, "mot-cua-1", &code).await["version"],
+        app.case_desk_view(PETITIONS, "mot-cua-1", &code).await["version"],
         1,
         "nothing written"
     );
-    assert!(audit_operations(&app, &code).await.is_empty());
+    assert!(app.audit_operations(&code).await.is_empty());
 }
 
 #[tokio::test]
@@ -620,18 +559,22 @@ async fn a_stranger_and_another_agencys_official_see_no_petition() {
     let app = spawn_app().await;
     app.onboard().await;
     let owner = app.citizen("citizen-pakn-owner");
-    let response = send(&app, Some(&owner), &petition(false), None).await;
+    let response = app
+        .send_case(PETITIONS, Some(&owner), &petition(false), None)
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let receipt: Value = response.json().await.unwrap();
     let code = receipt["code"].as_str().unwrap().to_owned();
     let secret = receipt["tracking_secret"].as_str().unwrap().to_owned();
 
     assert_eq!(
-        track(&app, &code, None, Some(&owner)).await.status(),
+        app.read_case(PETITIONS, &code, None, Some(&owner))
+            .await
+            .status(),
         StatusCode::OK
     );
     assert_eq!(
-        track(&app, &code.to_lowercase(), Some(&secret), None)
+        app.read_case(PETITIONS, &code.to_lowercase(), Some(&secret), None)
             .await
             .status(),
         StatusCode::OK
@@ -641,14 +584,16 @@ async fn a_stranger_and_another_agencys_official_see_no_petition() {
         (None, None),
         (None, Some(app.citizen("citizen-pakn-stranger"))),
     ] {
-        let response = track(&app, &code, secret, token.as_deref()).await;
+        let response = app
+            .read_case(PETITIONS, &code, secret, token.as_deref())
+            .await;
         assert_eq!(
             problem_code(response).await,
             (StatusCode::NOT_FOUND, "PHAN_ANH_KHONG_TON_TAI".into())
         );
     }
     for unknown in ["PAKN-260603-ZZZZZZ", "PAKN-260603-0OOOOO", "khong-phai-ma"] {
-        let response = track(&app, unknown, Some(&secret), None).await;
+        let response = app.read_case(PETITIONS, unknown, Some(&secret), None).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{unknown}");
     }
     let stranger_reopens = sender(
@@ -663,7 +608,11 @@ async fn a_stranger_and_another_agencys_official_see_no_petition() {
 
     // Another agency's desk and leader: not in their queue, not readable, not movable.
     for subject in ["mot-cua-1-x", "lanh-dao-1-x"] {
-        assert!(queue_codes(&app, subject, "open").await.is_empty());
+        assert!(
+            app.case_list_codes(PETITIONS, subject, "open")
+                .await
+                .is_empty()
+        );
         let read = app
             .bo_get(&app.staff(subject), &format!("/api/can-bo/phan-anh/{code}"))
             .await;
@@ -708,7 +657,9 @@ async fn a_stranger_and_another_agencys_official_see_no_petition() {
         assert_eq!(sections.contains(&json!("petitions")), shown, "{subject}");
     }
     // An official is not the sender either.
-    let official = track(&app, &code, None, Some(&app.staff("mot-cua-1"))).await;
+    let official = app
+        .read_case(PETITIONS, &code, None, Some(&app.staff("mot-cua-1")))
+        .await;
     assert_eq!(official.status(), StatusCode::FORBIDDEN);
     let unknown_queue = app
         .bo_get(&app.staff("mot-cua-1"), "/api/can-bo/phan-anh?queue=tat-ca")
@@ -736,7 +687,7 @@ async fn a_stranger_and_another_agencys_official_see_no_petition() {
 async fn of_two_officials_answering_at_once_one_wins_and_the_other_sees_the_answer() {
     let app = spawn_app().await;
     app.onboard().await;
-    let (code, _) = send_anonymous(&app, false).await;
+    let (code, _) = app.send_case_anonymously(PETITIONS, &petition(false)).await;
     let path = format!("/api/can-bo/phan-anh/{code}/actions");
     let (desk_token, leader) = (app.staff("mot-cua-1"), app.staff("lanh-dao-1"));
     let answers = json!({"action": "answer", "version": 1, "note": "Trả lời của bộ phận một cửa"});
@@ -756,14 +707,14 @@ async fn of_two_officials_answering_at_once_one_wins_and_the_other_sees_the_answ
     assert_eq!(loser["current"]["status"], winner["status"]);
     assert_eq!(loser["current"]["version"], 2);
     assert_eq!(winner["version"], 2);
-    let view = desk(&app, "mot-cua-1", &code).await;
+    let view = app.case_desk_view(PETITIONS, "mot-cua-1", &code).await;
     assert_eq!(
         view["history"].as_array().unwrap().len(),
         2,
         "one move, not two"
     );
     assert_eq!(
-        audit_operations(&app, &code).await.len(),
+        app.audit_operations(&code).await.len(),
         1,
         "one audit record"
     );
@@ -786,10 +737,14 @@ async fn of_two_officials_answering_at_once_one_wins_and_the_other_sees_the_answ
 async fn a_repeated_submission_with_the_same_key_returns_the_same_petition() {
     let app = spawn_app().await;
     let form = petition(false);
-    let first = send(&app, None, &form, Some("pakn-mot-lan")).await;
+    let first = app
+        .send_case(PETITIONS, None, &form, Some("pakn-mot-lan"))
+        .await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: Value = first.json().await.unwrap();
-    let answers = join_all((0..10).map(|_| send(&app, None, &form, Some("pakn-mot-lan")))).await;
+    let answers =
+        join_all((0..10).map(|_| app.send_case(PETITIONS, None, &form, Some("pakn-mot-lan"))))
+            .await;
     for answer in answers {
         assert_eq!(answer.status(), StatusCode::OK);
         let again: Value = answer.json().await.unwrap();
@@ -806,7 +761,9 @@ async fn a_repeated_submission_with_the_same_key_returns_the_same_petition() {
     // The same key with another request is refused, not merged.
     let mut other = form.clone();
     other["title"] = json!("Một phản ánh khác");
-    let reused = send(&app, None, &other, Some("pakn-mot-lan")).await;
+    let reused = app
+        .send_case(PETITIONS, None, &other, Some("pakn-mot-lan"))
+        .await;
     assert_eq!(
         problem_code(reused).await,
         (
@@ -817,15 +774,18 @@ async fn a_repeated_submission_with_the_same_key_returns_the_same_petition() {
     // Another sender's key of the same spelling is theirs.
     let mut neighbour = form.clone();
     neighbour["contact"]["phone"] = json!("0911222333");
-    let theirs = send(&app, None, &neighbour, Some("pakn-mot-lan")).await;
+    let theirs = app
+        .send_case(PETITIONS, None, &neighbour, Some("pakn-mot-lan"))
+        .await;
     assert_eq!(theirs.status(), StatusCode::CREATED);
-    let signed_in = send(
-        &app,
-        Some(&app.citizen("citizen-pakn-key")),
-        &form,
-        Some("pakn-mot-lan"),
-    )
-    .await;
+    let signed_in = app
+        .send_case(
+            PETITIONS,
+            Some(&app.citizen("citizen-pakn-key")),
+            &form,
+            Some("pakn-mot-lan"),
+        )
+        .await;
     assert_eq!(signed_in.status(), StatusCode::CREATED);
 }
 
@@ -841,7 +801,7 @@ async fn bad_petitions_are_refused_with_the_field_at_fault() {
     for (field, value) in cases {
         let mut form = petition(false);
         form[field] = value;
-        let response = send(&app, None, &form, None).await;
+        let response = app.send_case(PETITIONS, None, &form, None).await;
         let status = response.status();
         let problem: Value = response.json().await.unwrap();
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
@@ -854,7 +814,12 @@ async fn bad_petitions_are_refused_with_the_field_at_fault() {
     ] {
         let mut form = petition(false);
         form["contact"][path] = value;
-        let problem: Value = send(&app, None, &form, None).await.json().await.unwrap();
+        let problem: Value = app
+            .send_case(PETITIONS, None, &form, None)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(problem["field"], field);
     }
     for (about, field) in [
@@ -867,13 +832,19 @@ async fn bad_petitions_are_refused_with_the_field_at_fault() {
     ] {
         let mut form = petition(false);
         form["about"] = about;
-        let problem: Value = send(&app, None, &form, None).await.json().await.unwrap();
+        let problem: Value = app
+            .send_case(PETITIONS, None, &form, None)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(problem["field"], field);
     }
     // A petition about a dossier goes to the dossier's agency, if it is served here.
     let mut elsewhere = petition(false);
     elsewhere["about"] = json!({"kind": "dossier", "code": "000.00.09.H09-260601-0001"});
-    let problem: Value = send(&app, None, &elsewhere, None)
+    let problem: Value = app
+        .send_case(PETITIONS, None, &elsewhere, None)
         .await
         .json()
         .await
@@ -883,7 +854,7 @@ async fn bad_petitions_are_refused_with_the_field_at_fault() {
     // Files need an account: uploads do.
     let mut with_files = petition(false);
     with_files["files"] = json!(["00000000-0000-4000-8000-000000000000"]);
-    let response = send(&app, None, &with_files, None).await;
+    let response = app.send_case(PETITIONS, None, &with_files, None).await;
     let status = response.status();
     let problem: Value = response.json().await.unwrap();
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -928,7 +899,9 @@ async fn bad_petitions_are_refused_with_the_field_at_fault() {
 async fn a_signed_in_sender_lists_their_own_petitions_newest_first() {
     let app = spawn_app().await;
     let token = app.citizen("citizen-pakn-mine");
-    let first = send(&app, Some(&token), &petition(false), None).await;
+    let first = app
+        .send_case(PETITIONS, Some(&token), &petition(false), None)
+        .await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: Value = first.json().await.unwrap();
     app.set_now(at(6, 4, 9, 0));
@@ -936,13 +909,14 @@ async fn a_signed_in_sender_lists_their_own_petitions_newest_first() {
     second["kind"] = json!("recommendation");
     second["about"] = json!({"kind": "agency"});
     second["title"] = json!("Đề nghị mở thêm quầy tiếp nhận buổi trưa");
-    let second: Value = send(&app, Some(&token), &second, None)
+    let second: Value = app
+        .send_case(PETITIONS, Some(&token), &second, None)
         .await
         .json()
         .await
         .unwrap();
     // Sent without signing in: not on the account's list.
-    send_anonymous(&app, false).await;
+    app.send_case_anonymously(PETITIONS, &petition(false)).await;
 
     let mine = |token: String, query: String| {
         let app = &app;
@@ -1074,7 +1048,7 @@ async fn a_petition_sent_on_the_national_portal_is_answered_here_but_not_asked_a
         .await
         .unwrap();
     let code = sent.record.code.to_string();
-    let view = desk(&app, "mot-cua-1", &code).await;
+    let view = app.case_desk_view(PETITIONS, "mot-cua-1", &code).await;
     assert_eq!(view["national_code"], "PAKN-2026-000123");
     let offered: Vec<&str> = view["actions"]
         .as_array()
@@ -1087,13 +1061,14 @@ async fn a_petition_sent_on_the_national_portal_is_answered_here_but_not_asked_a
         ["refuse", "answer"],
         "no asking a sender who is not here"
     );
-    let asked = move_as(
-        &app,
-        "mot-cua-1",
-        &code,
-        json!({"action": "request_info", "note": "Thôn nào?"}),
-    )
-    .await;
+    let asked = app
+        .move_case(
+            PETITIONS,
+            "mot-cua-1",
+            &code,
+            json!({"action": "request_info", "note": "Thôn nào?"}),
+        )
+        .await;
     assert_eq!(
         problem_code(asked).await,
         (
@@ -1101,12 +1076,13 @@ async fn a_petition_sent_on_the_national_portal_is_answered_here_but_not_asked_a
             "DU_LIEU_KHONG_HOP_LE".into()
         )
     );
-    let answered = moved(
-        &app,
-        "mot-cua-1",
-        &code,
-        json!({"action": "answer", "note": "Đã thay bóng đèn."}),
-    )
-    .await;
+    let answered = app
+        .case_moved(
+            PETITIONS,
+            "mot-cua-1",
+            &code,
+            json!({"action": "answer", "note": "Đã thay bóng đèn."}),
+        )
+        .await;
     assert_eq!(answered["status"]["stage"], "answered");
 }

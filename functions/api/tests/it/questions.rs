@@ -5,7 +5,7 @@
 //! two officials act at once.
 
 use futures::future::join_all;
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use store::QuestionPacket;
 
@@ -18,123 +18,6 @@ fn question() -> Value {
         "question": "Tôi đi làm ở tỉnh khác sáu tháng thì có phải khai báo tạm vắng không, và khai ở đâu?",
         "contact": {"full_name": "Trần Thị Bình", "phone": "0987 654 321"},
     })
-}
-
-async fn ask(app: &TestApp, token: Option<&str>, body: &Value, key: Option<&str>) -> Response {
-    let mut request = app
-        .http
-        .post(format!("{}/api/hoi-dap", app.base))
-        .json(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(key) = key {
-        request = request.header("Idempotency-Key", key);
-    }
-    request.send().await.unwrap()
-}
-
-/// Asks without an account; the question's code and secret.
-async fn ask_anonymous(app: &TestApp) -> (String, String) {
-    let response = ask(app, None, &question(), None).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let receipt: Value = response.json().await.unwrap();
-    (
-        receipt["code"].as_str().unwrap().to_owned(),
-        receipt["tracking_secret"].as_str().unwrap().to_owned(),
-    )
-}
-
-async fn read(app: &TestApp, code: &str, secret: Option<&str>, token: Option<&str>) -> Response {
-    let mut request = app.http.get(format!("{}/api/hoi-dap/{code}", app.base));
-    if let Some(secret) = secret {
-        request = request.header("X-Tracking-Secret", secret);
-    }
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap()
-}
-
-async fn asker_view(app: &TestApp, code: &str, secret: &str) -> Value {
-    let response = read(app, code, Some(secret), None).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
-}
-
-async fn desk(app: &TestApp, subject: &str, code: &str) -> Value {
-    let response = app
-        .bo_get(&app.staff(subject), &format!("/api/can-bo/hoi-dap/{code}"))
-        .await;
-    assert_eq!(response.status(), StatusCode::OK, "{subject} reads {code}");
-    response.json().await.unwrap()
-}
-
-/// An official's move at the question's current version.
-async fn move_as(app: &TestApp, subject: &str, code: &str, fields: Value) -> Response {
-    let version = desk(app, subject, code).await["version"].clone();
-    let mut body = json!({"version": version});
-    body.as_object_mut()
-        .unwrap()
-        .extend(fields.as_object().unwrap().clone());
-    app.bo_send(
-        Method::POST,
-        &app.staff(subject),
-        &format!("/api/can-bo/hoi-dap/{code}/actions"),
-        &body,
-    )
-    .await
-}
-
-async fn moved(app: &TestApp, subject: &str, code: &str, fields: Value) -> Value {
-    let response = move_as(app, subject, code, fields.clone()).await;
-    let status = response.status();
-    let value: Value = response.json().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{fields} by {subject}: {value}");
-    value
-}
-
-async fn listed(app: &TestApp, subject: &str, which: &str) -> Vec<String> {
-    let response = app
-        .bo_get(
-            &app.staff(subject),
-            &format!("/api/can-bo/hoi-dap?queue={which}"),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK, "list {which}");
-    let page: Value = response.json().await.unwrap();
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn keys(view: &Value) -> Vec<String> {
-    view["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["key"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn audit_operations(app: &TestApp, code: &str) -> Vec<String> {
-    let agency = domain::AgencyCode::parse(AGENCY).unwrap();
-    let page = app
-        .store
-        .audit_page(&agency, now().date(), 100, None)
-        .await
-        .unwrap();
-    let mut ops: Vec<String> = page
-        .entries
-        .iter()
-        .filter(|e| e.target == code)
-        .map(|e| e.operation.clone())
-        .collect();
-    ops.reverse();
-    ops
 }
 
 async fn published(app: &TestApp) -> Vec<String> {
@@ -151,7 +34,7 @@ async fn published(app: &TestApp) -> Vec<String> {
 async fn a_question_is_answered_corrected_published_and_withdrawn() {
     let app = spawn_app().await;
     app.onboard().await;
-    let response = ask(&app, None, &question(), None).await;
+    let response = app.send_case(QUESTIONS, None, &question(), None).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let receipt: Value = response.json().await.unwrap();
     let code = receipt["code"].as_str().unwrap().to_owned();
@@ -164,34 +47,44 @@ async fn a_question_is_answered_corrected_published_and_withdrawn() {
     assert!(receipt["message"].as_str().unwrap().contains(&code));
 
     assert_eq!(
-        listed(&app, "mot-cua-1", "unanswered").await,
+        app.case_list_codes(QUESTIONS, "mot-cua-1", "unanswered")
+            .await,
         [code.as_str()]
     );
-    let view = desk(&app, "mot-cua-1", &code).await;
+    let view = app.case_desk_view(QUESTIONS, "mot-cua-1", &code).await;
     assert_eq!(view["about"]["name"], "Khai báo tạm vắng");
     assert_eq!(view["asker"]["phone"], "0987654321");
     assert_eq!(view["asker"]["signed_in"], false);
     assert_eq!(view["origin"]["kind"], "local");
-    assert_eq!(keys(&view), ["answer", "decline"]);
+    assert_eq!(offered_actions(&view), ["answer", "decline"]);
 
     // The asker sees no answer yet, and none of the officials' notes ever.
-    let mine = asker_view(&app, &code, &secret).await;
+    let mine = app.case_with_secret(QUESTIONS, &code, &secret).await;
     assert_eq!(mine["status"]["label"], "Chờ trả lời");
     assert!(mine.get("answer").is_none());
 
-    let answered = moved(
-        &app,
-        "mot-cua-1",
-        &code,
-        json!({"action": "answer", "note": "Có. Khai tại Công an xã nơi đang thường trú."}),
-    )
-    .await;
+    let answered = app
+        .case_moved(
+            QUESTIONS,
+            "mot-cua-1",
+            &code,
+            json!({"action": "answer", "note": "Có. Khai tại Công an xã nơi đang thường trú."}),
+        )
+        .await;
     assert_eq!(answered["status"]["stage"], "answered");
-    assert_eq!(keys(&answered), ["answer", "publish", "withdraw"]);
-    assert_eq!(answered["actions"][0]["label"], "Sửa câu trả lời");
-    assert!(listed(&app, "mot-cua-1", "unanswered").await.is_empty());
     assert_eq!(
-        listed(&app, "lanh-dao-1", "unpublished").await,
+        offered_actions(&answered),
+        ["answer", "publish", "withdraw"]
+    );
+    assert_eq!(answered["actions"][0]["label"], "Sửa câu trả lời");
+    assert!(
+        app.case_list_codes(QUESTIONS, "mot-cua-1", "unanswered")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        app.case_list_codes(QUESTIONS, "lanh-dao-1", "unpublished")
+            .await,
         [code.as_str()]
     );
     assert!(
@@ -204,9 +97,7 @@ async fn a_question_is_answered_corrected_published_and_withdrawn() {
     );
 
     // A leader corrects it before publication; the answer stays signed by them.
-    let corrected = moved(
-        &app,
-        "lanh-dao-1",
+    let corrected = app.case_moved(QUESTIONS, "lanh-dao-1",
         &code,
         json!({"action": "answer", "note": "Có, nếu đi khỏi xã từ 12 tháng trở lên; khai tại Công an xã nơi thường trú."}),
     )
@@ -217,7 +108,7 @@ async fn a_question_is_answered_corrected_published_and_withdrawn() {
         corrected["answered_by"],
         "Cán bộ lanh-dao-1 (Lãnh đạo đơn vị)"
     );
-    let mine = asker_view(&app, &code, &secret).await;
+    let mine = app.case_with_secret(QUESTIONS, &code, &secret).await;
     assert!(
         mine["answer"]["text"]
             .as_str()
@@ -228,12 +119,18 @@ async fn a_question_is_answered_corrected_published_and_withdrawn() {
     assert!(mine["history"][1].get("note").is_none());
     assert!(mine["history"][1].get("by").is_none());
 
-    let public = moved(&app, "mot-cua-2", &code, json!({"action": "publish"})).await;
+    let public = app
+        .case_moved(QUESTIONS, "mot-cua-2", &code, json!({"action": "publish"}))
+        .await;
     assert_eq!(public["status"]["stage"], "published");
-    assert_eq!(keys(&public), ["withdraw"]);
-    assert!(listed(&app, "mot-cua-1", "unpublished").await.is_empty());
+    assert_eq!(offered_actions(&public), ["withdraw"]);
+    assert!(
+        app.case_list_codes(QUESTIONS, "mot-cua-1", "unpublished")
+            .await
+            .is_empty()
+    );
     assert_eq!(published(&app).await, [code.as_str()]);
-    let mine = asker_view(&app, &code, &secret).await;
+    let mine = app.case_with_secret(QUESTIONS, &code, &secret).await;
     let page = format!("/hoi-dap/{}/", code.to_lowercase());
     assert_eq!(mine["answer"]["page"], page.as_str());
     let queued = app.store.pending_question_sync(10).await.unwrap();
@@ -242,39 +139,47 @@ async fn a_question_is_answered_corrected_published_and_withdrawn() {
     assert_eq!(queued[0].code.as_str(), code);
 
     // Corrected only once taken down; then off the site.
-    let in_place = move_as(
-        &app,
-        "mot-cua-1",
-        &code,
-        json!({"action": "answer", "note": "Sửa"}),
-    )
-    .await;
+    let in_place = app
+        .move_case(
+            QUESTIONS,
+            "mot-cua-1",
+            &code,
+            json!({"action": "answer", "note": "Sửa"}),
+        )
+        .await;
     assert_eq!(
         problem_code(in_place).await,
         (StatusCode::CONFLICT, "THAO_TAC_KHONG_HOP_LE".into())
     );
-    let no_reason = move_as(&app, "mot-cua-1", &code, json!({"action": "withdraw"})).await;
+    let no_reason = app
+        .move_case(QUESTIONS, "mot-cua-1", &code, json!({"action": "withdraw"}))
+        .await;
     let problem: Value = no_reason.json().await.unwrap();
     assert_eq!(
         (problem["code"].as_str(), problem["field"].as_str()),
         (Some("DU_LIEU_KHONG_HOP_LE"), Some("note"))
     );
-    let withdrawn = moved(
-        &app,
-        "lanh-dao-1",
-        &code,
-        json!({"action": "withdraw", "note": "Quy định đã thay đổi"}),
-    )
-    .await;
+    let withdrawn = app
+        .case_moved(
+            QUESTIONS,
+            "lanh-dao-1",
+            &code,
+            json!({"action": "withdraw", "note": "Quy định đã thay đổi"}),
+        )
+        .await;
     assert_eq!(withdrawn["status"]["stage"], "withdrawn");
     assert!(published(&app).await.is_empty());
-    assert!(listed(&app, "mot-cua-1", "unpublished").await.is_empty());
+    assert!(
+        app.case_list_codes(QUESTIONS, "mot-cua-1", "unpublished")
+            .await
+            .is_empty()
+    );
     assert_eq!(
-        asker_view(&app, &code, &secret).await["answer"]["published"],
+        app.case_with_secret(QUESTIONS, &code, &secret).await["answer"]["published"],
         false
     );
     assert_eq!(
-        audit_operations(&app, &code).await,
+        app.audit_operations(&code).await,
         [
             "hoi_dap_answer",
             "hoi_dap_answer",
@@ -288,28 +193,31 @@ async fn a_question_is_answered_corrected_published_and_withdrawn() {
 async fn a_declined_question_says_why_and_leaves_the_list() {
     let app = spawn_app().await;
     app.onboard().await;
-    let (code, secret) = ask_anonymous(&app).await;
-    let without = move_as(
-        &app,
-        "lanh-dao-1",
-        &code,
-        json!({"action": "decline", "note": " "}),
-    )
-    .await;
+    let (code, secret) = app.send_case_anonymously(QUESTIONS, &question()).await;
+    let without = app
+        .move_case(
+            QUESTIONS,
+            "lanh-dao-1",
+            &code,
+            json!({"action": "decline", "note": " "}),
+        )
+        .await;
     let problem: Value = without.json().await.unwrap();
     assert_eq!(problem["field"], "note");
     assert!(problem["title"].as_str().unwrap().contains("lý do"));
-    let declined = moved(
-        &app,
-        "lanh-dao-1",
+    let declined = app.case_moved(QUESTIONS, "lanh-dao-1",
         &code,
         json!({"action": "decline", "note": "Câu hỏi về thủ tục của cơ quan khác; đề nghị hỏi Công an tỉnh."}),
     )
     .await;
     assert_eq!(declined["status"]["stage"], "declined");
-    assert!(keys(&declined).is_empty());
-    assert!(listed(&app, "mot-cua-1", "unanswered").await.is_empty());
-    let mine = asker_view(&app, &code, &secret).await;
+    assert!(offered_actions(&declined).is_empty());
+    assert!(
+        app.case_list_codes(QUESTIONS, "mot-cua-1", "unanswered")
+            .await
+            .is_empty()
+    );
+    let mine = app.case_with_secret(QUESTIONS, &code, &secret).await;
     assert_eq!(mine["status"]["label"], "Từ chối trả lời");
     assert!(
         mine["decline_reason"]
@@ -317,12 +225,16 @@ async fn a_declined_question_says_why_and_leaves_the_list() {
             .unwrap()
             .contains("Công an tỉnh")
     );
-    let publish = move_as(&app, "lanh-dao-1", &code, json!({"action": "publish"})).await;
+    let publish = app
+        .move_case(QUESTIONS, "lanh-dao-1", &code, json!({"action": "publish"}))
+        .await;
     assert_eq!(publish.status(), StatusCode::CONFLICT);
-    let unknown = move_as(&app, "lanh-dao-1", &code, json!({"action": "xoa"})).await;
+    let unknown = app
+        .move_case(QUESTIONS, "lanh-dao-1", &code, json!({"action": "xoa"}))
+        .await;
     let problem: Value = unknown.json().await.unwrap();
     assert_eq!(problem["field"], "action");
-    assert_eq!(audit_operations(&app, &code).await, ["hoi_dap_decline"]);
+    assert_eq!(app.audit_operations(&code).await, ["hoi_dap_decline"]);
 }
 
 #[tokio::test]
@@ -333,18 +245,20 @@ async fn a_stranger_and_another_agencys_official_see_no_question() {
     // Signed in, the account is contact enough.
     let mut body = question();
     body["contact"] = json!({"full_name": "Nguyễn Văn An"});
-    let response = ask(&app, Some(&owner), &body, None).await;
+    let response = app.send_case(QUESTIONS, Some(&owner), &body, None).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let receipt: Value = response.json().await.unwrap();
     let code = receipt["code"].as_str().unwrap().to_owned();
     let secret = receipt["tracking_secret"].as_str().unwrap().to_owned();
 
     assert_eq!(
-        read(&app, &code, None, Some(&owner)).await.status(),
+        app.read_case(QUESTIONS, &code, None, Some(&owner))
+            .await
+            .status(),
         StatusCode::OK
     );
     assert_eq!(
-        read(&app, &code.to_lowercase(), Some(&secret), None)
+        app.read_case(QUESTIONS, &code.to_lowercase(), Some(&secret), None)
             .await
             .status(),
         StatusCode::OK
@@ -354,23 +268,31 @@ async fn a_stranger_and_another_agencys_official_see_no_question() {
         (None, None),
         (None, Some(app.citizen("citizen-hoi-dap-stranger"))),
     ] {
-        let response = read(&app, &code, secret, token.as_deref()).await;
+        let response = app
+            .read_case(QUESTIONS, &code, secret, token.as_deref())
+            .await;
         assert_eq!(
             problem_code(response).await,
             (StatusCode::NOT_FOUND, "HOI_DAP_KHONG_TON_TAI".into())
         );
     }
     for unknown in ["HD-260603-ZZZZZZ", "PAKN-260603-7KMQ4X", "khong-phai-ma"] {
-        let response = read(&app, unknown, Some(&secret), None).await;
+        let response = app.read_case(QUESTIONS, unknown, Some(&secret), None).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{unknown}");
     }
     // An official is not the asker either.
-    let official = read(&app, &code, None, Some(&app.staff("mot-cua-1"))).await;
+    let official = app
+        .read_case(QUESTIONS, &code, None, Some(&app.staff("mot-cua-1")))
+        .await;
     assert_eq!(official.status(), StatusCode::FORBIDDEN);
 
     // Another agency's desk and leader: not listed, not readable, not movable.
     for subject in ["mot-cua-1-x", "lanh-dao-1-x"] {
-        assert!(listed(&app, subject, "unanswered").await.is_empty());
+        assert!(
+            app.case_list_codes(QUESTIONS, subject, "unanswered")
+                .await
+                .is_empty()
+        );
         let read = app
             .bo_get(&app.staff(subject), &format!("/api/can-bo/hoi-dap/{code}"))
             .await;
@@ -439,7 +361,7 @@ async fn a_stranger_and_another_agencys_official_see_no_question() {
 async fn of_two_officials_answering_at_once_one_wins_and_the_other_sees_the_answer() {
     let app = spawn_app().await;
     app.onboard().await;
-    let (code, _) = ask_anonymous(&app).await;
+    let (code, _) = app.send_case_anonymously(QUESTIONS, &question()).await;
     let path = format!("/api/can-bo/hoi-dap/{code}/actions");
     let (desk_token, leader) = (app.staff("mot-cua-1"), app.staff("lanh-dao-1"));
     let answers = json!({"action": "answer", "version": 1, "note": "Trả lời của bộ phận một cửa"});
@@ -458,10 +380,10 @@ async fn of_two_officials_answering_at_once_one_wins_and_the_other_sees_the_answ
     assert_eq!(loser["code"], "HOI_DAP_DA_THAY_DOI");
     assert_eq!(loser["current"]["status"], winner["status"]);
     assert_eq!(loser["current"]["version"], 2);
-    let view = desk(&app, "mot-cua-1", &code).await;
+    let view = app.case_desk_view(QUESTIONS, "mot-cua-1", &code).await;
     assert_eq!(view["history"].as_array().unwrap().len(), 2, "one move");
     assert_eq!(
-        audit_operations(&app, &code).await.len(),
+        app.audit_operations(&code).await.len(),
         1,
         "one audit record"
     );
@@ -480,22 +402,32 @@ async fn a_repeated_submission_with_the_same_key_is_one_question() {
     let app = spawn_app().await;
     app.onboard().await;
     let form = question();
-    let first = ask(&app, None, &form, Some("hoi-mot-lan")).await;
+    let first = app
+        .send_case(QUESTIONS, None, &form, Some("hoi-mot-lan"))
+        .await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: Value = first.json().await.unwrap();
-    let answers = join_all((0..10).map(|_| ask(&app, None, &form, Some("hoi-mot-lan")))).await;
+    let answers =
+        join_all((0..10).map(|_| app.send_case(QUESTIONS, None, &form, Some("hoi-mot-lan")))).await;
     for answer in answers {
         assert_eq!(answer.status(), StatusCode::OK);
         let again: Value = answer.json().await.unwrap();
         assert_eq!(again["code"], first["code"]);
         assert_eq!(again["tracking_secret"], first["tracking_secret"]);
     }
-    assert_eq!(listed(&app, "mot-cua-1", "unanswered").await.len(), 1);
+    assert_eq!(
+        app.case_list_codes(QUESTIONS, "mot-cua-1", "unanswered")
+            .await
+            .len(),
+        1
+    );
 
     // The same key with another request is refused, not merged.
     let mut other = form.clone();
     other["title"] = json!("Một câu hỏi khác");
-    let reused = ask(&app, None, &other, Some("hoi-mot-lan")).await;
+    let reused = app
+        .send_case(QUESTIONS, None, &other, Some("hoi-mot-lan"))
+        .await;
     assert_eq!(
         problem_code(reused).await,
         (
@@ -506,11 +438,18 @@ async fn a_repeated_submission_with_the_same_key_is_one_question() {
     // Another asker's key of the same spelling is theirs.
     let mut neighbour = form.clone();
     neighbour["contact"] = json!({"full_name": "Lê Văn Cường", "email": "cuong@example.vn"});
-    let theirs = ask(&app, None, &neighbour, Some("hoi-mot-lan")).await;
+    let theirs = app
+        .send_case(QUESTIONS, None, &neighbour, Some("hoi-mot-lan"))
+        .await;
     assert_eq!(theirs.status(), StatusCode::CREATED);
     // A page of the list is one Query, whatever the table holds.
     app.counter.reset();
-    assert_eq!(listed(&app, "mot-cua-1", "unanswered").await.len(), 2);
+    assert_eq!(
+        app.case_list_codes(QUESTIONS, "mot-cua-1", "unanswered")
+            .await
+            .len(),
+        2
+    );
     let requests = app.counter.snapshot();
     assert_eq!(requests.get("Query"), Some(&1), "{requests:?}");
     assert_eq!(
@@ -545,7 +484,7 @@ async fn bad_questions_are_refused_with_the_field_at_fault() {
     for (key, value, field) in cases {
         let mut form = question();
         form[key] = value;
-        let response = ask(&app, None, &form, None).await;
+        let response = app.send_case(QUESTIONS, None, &form, None).await;
         let status = response.status();
         let problem: Value = response.json().await.unwrap();
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {problem}");
@@ -568,14 +507,19 @@ async fn bad_questions_are_refused_with_the_field_at_fault() {
     ] {
         let mut form = question();
         form["contact"] = contact;
-        let problem: Value = ask(&app, None, &form, None).await.json().await.unwrap();
+        let problem: Value = app
+            .send_case(QUESTIONS, None, &form, None)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(problem["field"], field, "{problem}");
         assert!(problem["title"].as_str().is_some_and(|t| !t.is_empty()));
     }
     let mut agency = question();
     agency["about"] = json!({"kind": "agency"});
     assert_eq!(
-        ask(&app, None, &agency, None).await.status(),
+        app.send_case(QUESTIONS, None, &agency, None).await.status(),
         StatusCode::CREATED
     );
     let not_json = app
