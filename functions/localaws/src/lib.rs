@@ -100,6 +100,18 @@ impl Moto {
         &self.endpoint
     }
 
+    /// The moto_server process itself (the guard shell's child), for
+    /// reading what CPU it used; `None` once it has gone.
+    pub fn server_pid(&self) -> Option<u32> {
+        let shell = self.child.id();
+        std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .ok()?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    }
+
     /// SDK configuration for this server.
     pub async fn sdk_config(&self) -> SdkConfig {
         sdk_config(&self.endpoint).await
