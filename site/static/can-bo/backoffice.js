@@ -8,6 +8,8 @@ import { showPetition, showPetitions } from './petitions.js';
 const screen = document.getElementById('man-hinh');
 const notice = document.getElementById('thong-bao');
 let me = null;
+// A notice to show on the next screen (the counter's receipt, once the dossier opens).
+let carried = null;
 
 const STATUSES = [[1, 'Mới đăng ký'], [2, 'Được tiếp nhận'], [3, 'Không được tiếp nhận'], [4, 'Đang xử lý'],
   [5, 'Yêu cầu bổ sung'], [6, 'Nghĩa vụ tài chính'], [7, 'Rút hồ sơ'], [8, 'Dừng xử lý'], [9, 'Đã xử lý xong'], [10, 'Đã trả kết quả']];
@@ -317,8 +319,11 @@ function counterForm(procedure) {
         files,
       };
       const receipt = await api('/can-bo/dossiers', { method: 'POST', body, headers: { 'Idempotency-Key': key } });
-      say(`Đã tiếp nhận hồ sơ ${receipt.dossier.code}. Mã tra cứu cho công dân: ${receipt.tracking_secret}`, true);
+      // The tracking secret is not on Mẫu 01: the notice tells it to the desk, on the dossier's screen too.
+      const received = `Đã tiếp nhận hồ sơ ${receipt.dossier.code}. Mã tra cứu cho công dân: ${receipt.tracking_secret}`;
+      say(received, true);
       await openFile(receipt.receipt_form.replace(/^\/api/, '')).catch((error) => say(error.message));
+      carried = { text: received, ok: true };
       location.hash = '#/ho-so/' + receipt.dossier.code;
     } catch (error) {
       say(error.message);
@@ -486,6 +491,8 @@ async function route() {
       screen.append(button);
     }
   }
+  if (carried) say(carried.text, carried.ok);
+  carried = null;
 }
 
 if (!signedIn()) {
