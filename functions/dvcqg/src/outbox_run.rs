@@ -154,16 +154,19 @@ impl Worker {
     /// outbox run): each case's at most once a run, by `deliver`, which
     /// builds them from the case as it is now and counts what it sent. A
     /// packet waiting for its retry holds back its case's later ones.
-    pub(crate) async fn send_case_packets<C, P>(
+    // `deliver` takes its arguments owned: a future borrowing them would be
+    // higher-ranked, and the compiler could not prove the run `Send`.
+    pub(crate) async fn send_case_packets<C, P, F>(
         &self,
         what: &str,
         pending: Vec<NationalSyncEntry<C, P>>,
         now: NaiveDateTime,
         more_time: &(dyn Fn() -> bool + Sync),
-        deliver: impl AsyncFn(&C, &[NationalSyncEntry<C, P>]) -> Result<RunReport, Failure>,
+        deliver: impl Fn(C, Vec<NationalSyncEntry<C, P>>) -> F,
     ) -> Result<RunReport, WorkerError>
     where
         NationalSyncEntry<C, P>: PendingEntry<Code = C>,
+        F: Future<Output = Result<RunReport, Failure>>,
     {
         let mut report = RunReport::default();
         let mut delivered = Vec::new();
@@ -177,7 +180,7 @@ impl Worker {
             if entries.is_empty() {
                 continue;
             }
-            match deliver(&code, entries).await {
+            match deliver(code, entries.to_vec()).await {
                 Ok(sent) => {
                     report = report + sent;
                     report.entries_done += entries.len();

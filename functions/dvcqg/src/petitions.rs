@@ -383,8 +383,8 @@ impl Worker {
             pending,
             now,
             more_time,
-            async |code, entries| {
-                let (petitions, results) = self.deliver_petition(code, entries).await?;
+            |code, entries| async move {
+                let (petitions, results) = self.deliver_petition(&code, &entries).await?;
                 Ok(RunReport {
                     petitions_sent: petitions,
                     petition_results_sent: results,

@@ -201,8 +201,8 @@ impl Worker {
             pending,
             now,
             more_time,
-            async |code, entries| {
-                let (answers, questions) = self.deliver_question(code, entries).await?;
+            |code, entries| async move {
+                let (answers, questions) = self.deliver_question(&code, &entries).await?;
                 Ok(RunReport {
                     answers_sent: answers,
                     questions_sent: questions,

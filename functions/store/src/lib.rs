@@ -102,8 +102,11 @@ pub struct Store {
     /// concurrent submissions queue instead of retrying against each other.
     /// Per dossier-number counter, this process's turn to issue one, with
     /// the last value it saw (so a turn need not read the counter again).
-    sequence_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<u32>>>>>>,
+    sequence_locks: Arc<Mutex<HashMap<String, SequenceTurn>>>,
 }
+
+/// A dossier-number counter's turn, holding the last number this process wrote.
+type SequenceTurn = Arc<tokio::sync::Mutex<Option<u32>>>;
 
 impl Store {
     pub fn new(sdk: &aws_config::SdkConfig, settings: StoreSettings) -> Self {
@@ -153,7 +156,7 @@ impl Store {
             .await;
     }
 
-    fn sequence_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<Option<u32>>> {
+    fn sequence_lock(&self, key: &str) -> SequenceTurn {
         let mut locks = self.sequence_locks.lock().expect("lock map poisoned");
         locks.entry(key.to_owned()).or_default().clone()
     }
