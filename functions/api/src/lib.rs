@@ -4,6 +4,7 @@
 
 mod auth;
 mod backoffice;
+mod cases;
 mod citizen;
 #[cfg(any(debug_assertions, test))]
 pub mod dev_issuer;

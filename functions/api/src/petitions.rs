@@ -17,8 +17,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use domain::{
     AgencyCode, DossierCode, Email, MAX_PETITION_TEXT, MAX_PETITION_TITLE, PetitionAction,
@@ -26,12 +24,12 @@ use domain::{
     ProcedureCode, Role, WorkingCalendar,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use store::{NewPetition, PetitionContact, PetitionRecord, PetitionStep, StoreError, StoredFile};
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, Citizen, MaybeCaller};
-use crate::citizen::{TRACKING_SECRET_HEADER, idempotency_key, json_body};
+use crate::cases::{Submission, new_tracking_secret, receipt_status, request_holds};
+use crate::citizen::{idempotency_key, json_body};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::{ActionRequiredView, FileView, rfc3339, text_vi};
@@ -696,19 +694,15 @@ pub async fn submit(
         owner: caller.as_ref().map(|c| c.subject.clone()),
         files,
         publish_consent: form.publish_consent,
-        tracking_secret: URL_SAFE_NO_PAD.encode(rand::random::<[u8; 18]>()),
+        tracking_secret: new_tracking_secret(),
         opening: progress.events()[0].clone(),
         answer_by: deadlines.answer_by,
         national: None,
     };
-    let request_sha256 = hex::encode(Sha256::digest(&body));
+    let submission = Submission::new(key, scope, &body);
     let submitted = app
         .store
-        .submit_petition(
-            new,
-            key.as_deref()
-                .map(|k| (scope.as_str(), k, request_sha256.as_str())),
-        )
+        .submit_petition(new, submission.idempotency())
         .await
         .map_err(petition_store_error)?;
     let record = &submitted.record;
@@ -719,11 +713,7 @@ pub async fn submit(
     let d = PetitionProgress::open(record.received_at, record.publish_consent)
         .deadlines(&calendar, record.received_at)
         .map_err(internal)?;
-    let status = if submitted.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
+    let status = receipt_status(submitted.replayed);
     Ok((
         status,
         Json(PetitionReceiptView {
@@ -756,12 +746,9 @@ async fn load_held(
     headers: &HeaderMap,
 ) -> Result<(PetitionRecord, Vec<PetitionStep>), ApiError> {
     let (record, steps) = load(app, code).await?;
-    let secret = headers
-        .get(TRACKING_SECRET_HEADER)
-        .and_then(|v| v.to_str().ok());
-    let by_secret = secret.is_some_and(|s| record.holds_secret(s));
-    let by_account = caller.is_some_and(|c| record.owner.as_deref() == Some(c.subject.as_str()));
-    if by_secret || by_account {
+    if request_holds(headers, caller, record.owner.as_deref(), |s| {
+        record.holds_secret(s)
+    }) {
         Ok((record, steps))
     } else {
         Err(ApiError::PetitionNotFound)

@@ -11,19 +11,17 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::{
     AgencyCode, Asker, ProcedureCode, Question, QuestionAction, QuestionCode, QuestionOrigin,
     QuestionProgress, QuestionStage, QuestionTopic,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use store::{NewQuestion, QuestionRecord, QuestionStep, StoreError};
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, MaybeCaller};
-use crate::citizen::{TRACKING_SECRET_HEADER, idempotency_key, json_body};
+use crate::cases::{Submission, new_tracking_secret, receipt_status, request_holds};
+use crate::citizen::{idempotency_key, json_body};
 use crate::error::ApiError;
 use crate::petitions::{TopicView, as_citizen, internal, wire};
 use crate::state::AppState;
@@ -351,26 +349,18 @@ pub async fn ask(
         asker: checked.asker,
         owner: caller.as_ref().map(|c| c.subject.clone()),
         origin: QuestionOrigin::Local,
-        tracking_secret: URL_SAFE_NO_PAD.encode(rand::random::<[u8; 18]>()),
+        tracking_secret: new_tracking_secret(),
         opening: progress.events()[0].clone(),
     };
-    let request_sha256 = hex::encode(Sha256::digest(&body));
+    let submission = Submission::new(key, scope, &body);
     let asked = app
         .store
-        .ask_question(
-            new,
-            key.as_deref()
-                .map(|k| (scope.as_str(), k, request_sha256.as_str())),
-        )
+        .ask_question(new, submission.idempotency())
         .await
         .map_err(question_store_error)?;
     let record = &asked.record;
     tracing::info!(code = %record.code, replayed = asked.replayed, "question asked");
-    let status = if asked.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
+    let status = receipt_status(asked.replayed);
     Ok((
         status,
         Json(QuestionReceiptView {
@@ -395,12 +385,9 @@ async fn load_held(
     headers: &HeaderMap,
 ) -> Result<(QuestionRecord, Vec<QuestionStep>), ApiError> {
     let (record, steps) = load(app, code).await?;
-    let secret = headers
-        .get(TRACKING_SECRET_HEADER)
-        .and_then(|v| v.to_str().ok());
-    let by_secret = secret.is_some_and(|s| record.holds_secret(s));
-    let by_account = caller.is_some_and(|c| record.owner.as_deref() == Some(c.subject.as_str()));
-    if by_secret || by_account {
+    if request_holds(headers, caller, record.owner.as_deref(), |s| {
+        record.holds_secret(s)
+    }) {
         Ok((record, steps))
     } else {
         Err(ApiError::QuestionNotFound)

@@ -5,6 +5,7 @@
 //! and checks the account's roles and agency through `domain::Official`.
 
 mod admin;
+mod cases;
 mod dossiers;
 pub(crate) mod petitions;
 mod printing;

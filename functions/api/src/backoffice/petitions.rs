@@ -15,13 +15,14 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use chrono::NaiveDateTime;
-use domain::{Official, PetitionAction, PetitionProgress, Role, WorkingCalendar, at_risk_until};
+use domain::{Official, PetitionAction, PetitionProgress, WorkingCalendar, at_risk_until};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use store::{PetitionQueue, PetitionRecord, PetitionStep, StoreError};
+use store::{PetitionQueue, PetitionRecord, PetitionStep};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Staff;
+use super::cases::{acting_role, list_query, named_action, settle_write, stale_error};
 use crate::citizen::json_body;
 use crate::error::ApiError;
 use crate::petitions::{
@@ -206,14 +207,7 @@ pub async fn queue(
     staff: Staff,
     query: Result<Query<PetitionQueueQuery>, QueryRejection>,
 ) -> Result<Json<PetitionQueueView>, ApiError> {
-    // axum would answer a bad query string in plain text; ours is a problem.
-    let Query(query) = query.map_err(|e| {
-        ApiError::invalid(
-            "query",
-            "Tham số của danh sách không hợp lệ (queue, limit, cursor).",
-            e,
-        )
-    })?;
+    let query = list_query(query)?;
     let official = &staff.official;
     may_handle(official)?;
     let calendar = agency_calendar(&app, &official.agency).await?;
@@ -373,12 +367,6 @@ pub async fn detail(
     Ok(Json(loaded.view(app.now())?))
 }
 
-fn stale(view: PetitionDeskView) -> Result<ApiError, ApiError> {
-    Ok(ApiError::PetitionStale(Box::new(
-        serde_json::to_value(view).map_err(internal)?,
-    )))
-}
-
 #[utoipa::path(post, path = "/api/can-bo/phan-anh/{code}/actions", request_body = PetitionActionForm, tag = "back-office",
     params(("code" = String, Path, description = "Petition code")),
     responses((status = 200, body = PetitionDeskView), (status = 404, body = crate::error::Problem),
@@ -397,7 +385,7 @@ pub async fn act(
     let loaded = load_for(&app, official, &code).await?;
     let now = app.now();
     if form.version != loaded.record.version {
-        return Err(stale(loaded.view(now)?)?);
+        return Err(stale_error(loaded.view(now)?, ApiError::PetitionStale)?);
     }
     let Loaded {
         mut record,
@@ -405,16 +393,11 @@ pub async fn act(
         mut progress,
         calendar,
     } = loaded;
-    let action = OFFICIAL_ACTIONS
-        .into_iter()
-        .find(|a| wire(*a) == form.action)
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "action",
-                "Thao tác phải là từ chối, đề nghị bổ sung, trả lời hoặc công khai.",
-                format!("unknown action `{}`", form.action),
-            )
-        })?;
+    let action = named_action(
+        OFFICIAL_ACTIONS,
+        &form.action,
+        "Thao tác phải là từ chối, đề nghị bổ sung, trả lời hoặc công khai.",
+    )?;
     if !may_take(&record, action) {
         return Err(ApiError::invalid(
             "action",
@@ -433,11 +416,7 @@ pub async fn act(
         record.category = category;
     }
     record.follow(&progress, &calendar, now)?;
-    let role = if official.has(Role::Desk) {
-        Role::Desk
-    } else {
-        Role::AgencyLeader
-    };
+    let role = acting_role(official);
     let changes = json!({
         "stage": [before.0.label_vi(), record.stage.label_vi()],
         "answer_by": [before.1, record.answer_by],
@@ -458,19 +437,12 @@ pub async fn act(
         official: Some(official.subject.clone()),
         official_name: Some(official.name.clone()),
     };
-    match app
+    let written = app
         .store
         .record_petition_change(&record, &step, Some(&audit))
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Conflict { .. }) => {
-            // Someone acted first: answer with the petition as it now is.
-            let fresh = load_for(&app, official, &code).await?;
-            return Err(stale(fresh.view(now)?)?);
-        }
-        Err(e) => return Err(e.into()),
-    }
+        .await;
+    let current_view = async || load_for(&app, official, &code).await?.view(now);
+    settle_write(written, current_view, ApiError::PetitionStale).await?;
     tracing::info!(code = %record.code, action = %wire(action), official = %official.subject, "petition moved");
     steps.push(step);
     Ok(Json(desk_view(&calendar, &record, &steps, &progress, now)?))

@@ -13,16 +13,17 @@ use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use domain::{Official, QuestionAction, QuestionOrigin, QuestionProgress, Role};
+use domain::{Official, QuestionAction, QuestionOrigin, QuestionProgress};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use store::{Answerer, QuestionQueue, QuestionRecord, QuestionStep, StoreError};
+use store::{Answerer, QuestionQueue, QuestionRecord, QuestionStep};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Staff;
+use super::cases::{acting_role, list_query, named_action, settle_write, stale_error};
 use crate::citizen::json_body;
 use crate::error::ApiError;
-use crate::petitions::{internal, wire};
+use crate::petitions::wire;
 use crate::questions::{
     QuestionStatusView, QuestionView, load, page_path, question_view, replay, status_view,
 };
@@ -156,13 +157,7 @@ pub async fn queue(
     staff: Staff,
     query: Result<Query<QuestionQueueQuery>, QueryRejection>,
 ) -> Result<Json<QuestionQueueView>, ApiError> {
-    let Query(query) = query.map_err(|e| {
-        ApiError::invalid(
-            "query",
-            "Tham số của danh sách không hợp lệ (queue, limit, cursor).",
-            e,
-        )
-    })?;
+    let query = list_query(query)?;
     let official = &staff.official;
     may_answer(official)?;
     let key = query.queue.as_deref().unwrap_or("unanswered");
@@ -295,12 +290,6 @@ pub async fn detail(
     Ok(Json(desk_view(&l.record, &l.steps, &l.progress)))
 }
 
-fn stale(view: QuestionDeskView) -> Result<ApiError, ApiError> {
-    Ok(ApiError::QuestionStale(Box::new(
-        serde_json::to_value(view).map_err(internal)?,
-    )))
-}
-
 #[utoipa::path(post, path = "/api/can-bo/hoi-dap/{code}/actions", request_body = QuestionActionForm, tag = "back-office",
     params(("code" = String, Path, description = "Question code")),
     responses((status = 200, body = QuestionDeskView), (status = 404, body = crate::error::Problem),
@@ -322,29 +311,23 @@ pub async fn act(
         mut progress,
     } = load_for(&app, official, &code).await?;
     if form.version != record.version {
-        return Err(stale(desk_view(&record, &steps, &progress))?);
+        return Err(stale_error(
+            desk_view(&record, &steps, &progress),
+            ApiError::QuestionStale,
+        )?);
     }
-    let action = QuestionAction::ALL
-        .into_iter()
-        .find(|a| wire(*a) == form.action)
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "action",
-                "Thao tác phải là trả lời, công khai, từ chối trả lời hoặc gỡ câu trả lời.",
-                format!("unknown action `{}`", form.action),
-            )
-        })?;
+    let action = named_action(
+        QuestionAction::ALL,
+        &form.action,
+        "Thao tác phải là trả lời, công khai, từ chối trả lời hoặc gỡ câu trả lời.",
+    )?;
     let now = app.now();
     let before = record.stage;
     let event = progress
         .act(action, now, form.note)
         .map_err(ApiError::Question)?
         .clone();
-    let role = if official.has(Role::Desk) {
-        Role::Desk
-    } else {
-        Role::AgencyLeader
-    };
+    let role = acting_role(official);
     let step = QuestionStep {
         event,
         official: Some(Answerer {
@@ -366,23 +349,15 @@ pub async fn act(
             "page": record.published_at.map(|_| page_path(&record.code)),
         }),
     );
-    match app
+    let written = app
         .store
         .record_question_change(&record, &step, Some(&audit))
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Conflict { .. }) => {
-            // Someone acted first: answer with the question as it now is.
-            let fresh = load_for(&app, official, &code).await?;
-            return Err(stale(desk_view(
-                &fresh.record,
-                &fresh.steps,
-                &fresh.progress,
-            ))?);
-        }
-        Err(e) => return Err(e.into()),
-    }
+        .await;
+    let current_view = async || {
+        let fresh = load_for(&app, official, &code).await?;
+        Ok(desk_view(&fresh.record, &fresh.steps, &fresh.progress))
+    };
+    settle_write(written, current_view, ApiError::QuestionStale).await?;
     tracing::info!(code = %record.code, action = %wire(action), official = %official.subject, "question moved");
     steps.push(step);
     Ok(Json(desk_view(&record, &steps, &progress)))
