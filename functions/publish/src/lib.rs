@@ -47,14 +47,38 @@ pub mod petitions;
 pub mod questions;
 pub mod statistics;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use domain::AgencyCode;
 use serde::Serialize;
 use store::Store;
 
 pub use generated::{FrontMatter, GeneratedDir, WriteReport, page};
+
+/// The names of the agencies of a publication's records, as the directory
+/// has them: one read per agency, however many records it has. An agency
+/// the directory no longer has is named by its code.
+pub(crate) async fn agency_names<'a>(
+    store: &Store,
+    agencies: impl IntoIterator<Item = &'a AgencyCode>,
+) -> Result<impl Fn(&AgencyCode) -> String, PublishError> {
+    let mut names = HashMap::new();
+    for agency in agencies {
+        if !names.contains_key(agency) {
+            let name = store.get_agency(agency).await?.map(|p| p.name);
+            names.insert(agency.clone(), name);
+        }
+    }
+    Ok(move |code: &AgencyCode| {
+        names
+            .get(code)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| code.to_string())
+    })
+}
 
 /// The site's directories a publication writes into.
 #[derive(Debug, Clone, Copy)]

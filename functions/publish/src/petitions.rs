@@ -20,7 +20,7 @@
 //! Citizens' and officials' texts go into the front matter as plain
 //! strings, never into the Markdown body: the templates print them escaped.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use domain::AgencyCode;
@@ -28,7 +28,7 @@ use serde::Serialize;
 use store::{PublishedPetition, Store};
 
 use crate::questions::{excerpt, procedure_path, timestamp};
-use crate::{FrontMatter, Publication, PublishError, Site, page};
+use crate::{FrontMatter, Publication, PublishError, Site, agency_names, page};
 
 /// The section under `content/`.
 pub const DIR: &str = "phan-anh-kien-nghi";
@@ -44,20 +44,7 @@ pub async fn publish(
     let _ = today;
     // The section orders its pages by date (of publication).
     let published = store.published_petitions().await?;
-    let mut agencies = HashMap::new();
-    for agency in published.iter().map(|p| &p.agency) {
-        if !agencies.contains_key(agency) {
-            let name = store.get_agency(agency).await?.map(|p| p.name);
-            agencies.insert(agency.clone(), name);
-        }
-    }
-    let name_of = |code: &AgencyCode| {
-        agencies
-            .get(code)
-            .cloned()
-            .flatten()
-            .unwrap_or_else(|| code.to_string())
-    };
+    let name_of = agency_names(store, published.iter().map(|p| &p.agency)).await?;
     let content = pages(&published, &name_of)?;
     Ok(Publication {
         name: "petitions",

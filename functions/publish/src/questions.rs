@@ -14,14 +14,14 @@
 //! Citizens' and officials' texts go into the front matter as plain
 //! strings, never into the Markdown body: the templates print them escaped.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::{AgencyCode, QuestionTopic};
 use serde::Serialize;
 use store::{QuestionRecord, Store};
 
-use crate::{FrontMatter, Publication, PublishError, Site, page};
+use crate::{FrontMatter, Publication, PublishError, Site, agency_names, page};
 
 /// The section under `content/` and the folder under `static/`.
 pub const DIR: &str = "hoi-dap";
@@ -40,20 +40,7 @@ pub async fn publish(
 ) -> Result<Publication, PublishError> {
     let _ = today;
     let questions = store.published_questions().await?;
-    let mut agencies = HashMap::new();
-    for agency in questions.iter().map(|q| &q.agency) {
-        if !agencies.contains_key(agency) {
-            let name = store.get_agency(agency).await?.map(|p| p.name);
-            agencies.insert(agency.clone(), name);
-        }
-    }
-    let name_of = |code: &AgencyCode| {
-        agencies
-            .get(code)
-            .cloned()
-            .flatten()
-            .unwrap_or_else(|| code.to_string())
-    };
+    let name_of = agency_names(store, questions.iter().map(|q| &q.agency)).await?;
     let content = pages(&questions, &name_of)?;
     let index =
         serde_json::to_vec(&QuestionIndex::build(&questions)).expect("the index serialises");
