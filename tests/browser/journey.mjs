@@ -24,15 +24,17 @@
 // axe-core; a screenshot of each step is kept in <screenshot dir>.
 // Usage: node journey.mjs <portal url> <screenshot dir> <national portal peer url>
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, phone } from './chromium.mjs';
-import { heldByPeer } from './national.mjs';
+import { heldByPeer, peerDossier } from './national.mjs';
 import { backOffice, camera, checkAccessibility, rate, shownHistory, tracked } from './steps.mjs';
 
 const [base, shots, peer] = process.argv.slice(2);
 assert.ok(base && shots && peer, 'usage: node journey.mjs <portal url> <screenshot dir> <national portal peer url>');
 mkdirSync(shots, { recursive: true });
+// The screenshots of this run only.
+for (const name of readdirSync(shots)) if (name.endsWith('.png')) rmSync(join(shots, name));
 const pdf = (name, text) => {
   const path = join(shots, name);
   writeFileSync(path, `%PDF-1.4\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
@@ -262,6 +264,9 @@ try {
   const onlineView = await tracked(base, online, onlineSecret);
   assert.equal(onlineView.status.code, 10);
   log.push(await heldByPeer(peer, onlineView));
+  // The portal was sent the result document with its number.
+  const results = (await peerDossier(peer, online)).DanhSachGiayToKetQua;
+  assert.deepEqual(results.map((r) => [r.MaGiayToKetQua, r.TenGiayTo]), [['125/XN-CA', '125/XN-CA – giay-xac-nhan-cu-tru.pdf']]);
 
   // ---------- B. A dossier handed in at the counter ----------
   await office.page.click('#menu a:has-text("Tiếp nhận tại quầy")');
@@ -284,6 +289,9 @@ try {
   assert.match(slipText, /Lê Thị Hoa/);
   const counter = slipText.match(/Mã hồ sơ:\s*(000\.00\.01\.H29-\d{6}-\d{4})/)?.[1];
   assert.ok(counter, 'the receipt carries the dossier code');
+  const due = slipText.match(/Thời gian trả kết quả giải quyết hồ sơ: (\d{2}) giờ (\d{2}) phút, ngày (\d{2}\/\d{2}\/\d{4})/);
+  assert.ok(due, 'the receipt gives the appointment');
+  const appointment = `${due[1]}:${due[2]} ngày ${due[3]}`;
   await take(slip, 'can-bo-mau-01');
   await slip.close();
   await office.page.waitForSelector(`h1:has-text("Hồ sơ ${counter}")`);
@@ -305,6 +313,7 @@ try {
   await walkIn.waitForSelector('#ket-qua:not([hidden])');
   assert.match(await walkIn.textContent('#chi-tiet'), /Được tiếp nhận/);
   assert.match(await walkIn.textContent('#chi-tiet'), /Đăng ký tạm trú/);
+  assert.match(await walkIn.textContent('#chi-tiet'), new RegExp(`Hẹn trả kết quả${appointment}`), 'the phone gives the appointment on the receipt');
   await walkInShot('tra-cuu');
 
   // No route is set up for this procedure: the desk chooses the department.

@@ -98,3 +98,8 @@ export async function heldByPeer(peer, view, bound = 120) {
     `step ${i + 1} arrived as “${s.NoiDungXuLy}” (${s.TrangThai}, ${s.ThoiDiemXuLy}); it was “${want[i].action}” (${want[i].status}, ${want[i].at})`));
   return `${view.code} held by the national portal: status ${held.TrangThaiHoSo}, ${steps.length} steps in order`;
 }
+
+/** The dossier `code` as the peer holds it (the `DongBoHoSoMC` packet last accepted). */
+export async function peerDossier(peer, code) {
+  return (await json(peer + '/_state')).dossiers[code];
+}
