@@ -30,7 +30,7 @@ use store::{NationalOrigin, NewDossier, StoreError, StoredFile};
 use crate::client::FetchError;
 use crate::packets::{HoSo, TaiLieu};
 use crate::wire::{cap, caps};
-use crate::worker::{Agency, Failure, Worker, WorkerError};
+use crate::worker::{Agency, Worker, WorkerError, listed_label};
 
 /// What one run of the intake did for one agency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -127,27 +127,21 @@ impl Worker {
             agency: agency.to_string(),
             ..IntakeReport::default()
         };
-        let unit = match self.agency(agency).await {
-            Ok(unit) => unit,
-            Err(Failure::Retry(e) | Failure::Refused(e)) => {
-                report.portal_unavailable = Some(e);
-                return Ok(report);
-            }
-        };
-        let records = match unit.client.portal_dossiers(&unit.unit).await {
-            Ok(records) => records,
+        let listing = self
+            .portal_listing(agency, "dossiers", async |unit| {
+                unit.client.portal_dossiers(&unit.unit).await
+            })
+            .await;
+        let (unit, records) = match listing {
+            Ok(listed) => listed,
             Err(e) => {
-                tracing::warn!(%agency, error = %e, "national portal: its dossiers could not be listed");
-                report.portal_unavailable = Some(e.to_string());
+                report.portal_unavailable = Some(e);
                 return Ok(report);
             }
         };
         let calendar = self.calendar_of(agency).await?;
         for (i, record) in records.into_iter().enumerate() {
-            let label = record
-                .get("MaHoSo")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("record {}", i + 1), str::to_owned);
+            let label = listed_label(&record, "MaHoSo", i);
             match self
                 .take_in_one(agency, &unit, &calendar, record, now, &mut report)
                 .await

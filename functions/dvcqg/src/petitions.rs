@@ -53,7 +53,7 @@ use crate::packets::service;
 use crate::share::NoParams;
 use crate::share::pakn::{KetQuaPAKN, PhanAnh, TaiLieuPAKN, TepTin, trang_thai};
 use crate::wire::{MaybeTime, WireBool, WireTime, cap, caps};
-use crate::worker::{Agency, Failure, RunReport, Worker, WorkerError};
+use crate::worker::{Agency, Failure, RunReport, Worker, WorkerError, listed_label};
 
 /// What one pull of an agency's petitions did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -130,30 +130,21 @@ impl Worker {
             agency: agency.to_string(),
             ..PetitionIntakeReport::default()
         };
-        let unit = match self.agency(agency).await {
-            Ok(unit) => unit,
-            Err(Failure::Retry(e) | Failure::Refused(e)) => {
+        let listing = self
+            .portal_listing(agency, "petitions", async |unit| {
+                let list = service::PETITIONS_FROM_PORTAL;
+                unit.client.share(&unit.unit, list, &NoParams {}).await
+            })
+            .await;
+        let (unit, records) = match listing {
+            Ok(listed) => listed,
+            Err(e) => {
                 report.portal_unavailable = Some(e);
                 return Ok(report);
             }
         };
-        let records: Vec<Value> = match unit
-            .client
-            .share(&unit.unit, service::PETITIONS_FROM_PORTAL, &NoParams {})
-            .await
-        {
-            Ok(records) => records,
-            Err(e) => {
-                tracing::warn!(%agency, error = %e, "national portal: its petitions could not be listed");
-                report.portal_unavailable = Some(e.to_string());
-                return Ok(report);
-            }
-        };
         for (i, record) in records.into_iter().enumerate() {
-            let label = record
-                .get("MaPAKN")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("record {}", i + 1), str::to_owned);
+            let label = listed_label(&record, "MaPAKN", i);
             match self
                 .take_in_petition(agency, &unit, record, now, &mut report)
                 .await

@@ -39,7 +39,7 @@ use crate::client::SendError;
 use crate::packets::service;
 use crate::share::{DongBoHoiDap, HoiDap, KetQuaHoiDap, NoParams};
 use crate::wire::WireDate;
-use crate::worker::{Agency, Failure, RunReport, Worker, WorkerError};
+use crate::worker::{Agency, Failure, RunReport, Worker, WorkerError, listed_label};
 
 /// What one pull of an agency's questions did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -81,30 +81,21 @@ impl Worker {
             agency: agency.to_string(),
             ..QuestionIntakeReport::default()
         };
-        let unit = match self.agency(agency).await {
-            Ok(unit) => unit,
-            Err(Failure::Retry(e) | Failure::Refused(e)) => {
+        let listing = self
+            .portal_listing(agency, "questions", async |unit| {
+                let list = service::QUESTIONS_FROM_PORTAL;
+                unit.client.share(&unit.unit, list, &NoParams {}).await
+            })
+            .await;
+        let (unit, records) = match listing {
+            Ok(listed) => listed,
+            Err(e) => {
                 report.portal_unavailable = Some(e);
                 return Ok(report);
             }
         };
-        let records: Vec<Value> = match unit
-            .client
-            .share(&unit.unit, service::QUESTIONS_FROM_PORTAL, &NoParams {})
-            .await
-        {
-            Ok(records) => records,
-            Err(e) => {
-                tracing::warn!(%agency, error = %e, "national portal: its questions could not be listed");
-                report.portal_unavailable = Some(e.to_string());
-                return Ok(report);
-            }
-        };
         for (i, record) in records.into_iter().enumerate() {
-            let label = record
-                .get("HOIDAPID")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("record {}", i + 1), str::to_owned);
+            let label = listed_label(&record, "HOIDAPID", i);
             match self.take_in_question(agency, &unit, record, now).await {
                 Ok(Some(code)) => report.taken.push((label, code)),
                 Ok(None) => report.already_taken += 1,

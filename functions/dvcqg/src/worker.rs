@@ -148,6 +148,15 @@ struct Sent {
     repair: Option<OutboxEntry>,
 }
 
+/// A listed record's name in an intake's report: its `id_field`, or else
+/// its place in the list.
+pub(crate) fn listed_label(record: &serde_json::Value, id_field: &str, index: usize) -> String {
+    record
+        .get(id_field)
+        .and_then(serde_json::Value::as_str)
+        .map_or_else(|| format!("record {}", index + 1), str::to_owned)
+}
+
 /// Why a dossier's entries were not sent this time.
 pub(crate) enum Failure {
     Retry(String),
@@ -226,6 +235,29 @@ impl Worker {
             .await
             .insert(code.clone(), agency.clone());
         Ok(agency)
+    }
+
+    /// What the national portal lists for `agency` (by `list`, with the
+    /// agency's unit and client), with the agency; `Err` with why the portal
+    /// could not be asked, for the intake's report. `what` names the
+    /// records in the log.
+    pub(crate) async fn portal_listing(
+        &self,
+        agency: &AgencyCode,
+        what: &str,
+        list: impl AsyncFnOnce(&Agency) -> Result<Vec<serde_json::Value>, SendError>,
+    ) -> Result<(Arc<Agency>, Vec<serde_json::Value>), String> {
+        let unit = match self.agency(agency).await {
+            Ok(unit) => unit,
+            Err(Failure::Retry(e) | Failure::Refused(e)) => return Err(e),
+        };
+        match list(&unit).await {
+            Ok(records) => Ok((unit, records)),
+            Err(e) => {
+                tracing::warn!(%agency, error = %e, "national portal: its {what} could not be listed");
+                Err(e.to_string())
+            }
+        }
     }
 
     pub(crate) fn store(&self) -> &Store {

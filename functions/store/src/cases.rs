@@ -87,6 +87,26 @@ pub(crate) enum OpeningKey<'a> {
     National(String),
 }
 
+impl<'a> OpeningKey<'a> {
+    /// A case from the national portal is kept under its key there
+    /// (`national`); any other is idempotent by its request's key, if the
+    /// request came with one (`request`: scope, key, SHA-256 of the request).
+    pub(crate) fn new(
+        national: Option<String>,
+        request: Option<(&'a str, &'a str, &'a str)>,
+    ) -> Self {
+        match (national, request) {
+            (Some(key), _) => OpeningKey::National(key),
+            (None, Some((scope, key, request_sha256))) => OpeningKey::Request {
+                scope,
+                key,
+                request_sha256,
+            },
+            (None, None) => OpeningKey::None,
+        }
+    }
+}
+
 /// The step items: the whole history, one item per step.
 #[derive(Serialize, Deserialize)]
 #[allow(non_snake_case)]
@@ -217,9 +237,9 @@ impl Store {
         )
     }
 
-    /// Opens a case: draws a code, and writes what `opening` makes of it (the
-    /// record and its first items) with the idempotency record in one
-    /// transaction whose conditions keep the code unique; a code already
+    /// Opens a case: draws a code, and writes the record `opening` makes of
+    /// it, the items it goes with (its first step, …) and the idempotency
+    /// record in one transaction whose conditions keep the code unique; a code already
     /// taken is drawn again. A repeat of an idempotent request returns the
     /// case the first one opened.
     pub(crate) async fn open_case<C: Case>(
@@ -245,7 +265,13 @@ impl Store {
                 return Ok(done);
             }
             let code = C::issue_code(day, rand::random::<u64>())?;
-            let (record, mut items) = opening(code.clone());
+            let (record, more) = opening(code.clone());
+            let mut items = vec![put(
+                &self.settings.table,
+                record.item(),
+                "attribute_not_exists(PK)",
+            )];
+            items.extend(more);
             if let Some((scope, key, request_sha256)) = idempotency {
                 let expires_at = (!lasting).then(|| {
                     SystemTime::now()

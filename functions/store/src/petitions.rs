@@ -488,15 +488,11 @@ impl Store {
         new: NewPetition,
         idempotency: Option<(&str, &str, &str)>,
     ) -> Result<PetitionSubmitted, StoreError> {
-        let key = match (&new.national, idempotency) {
-            (Some(n), _) => OpeningKey::National(keys::national_petition(&n.code)),
-            (None, Some((scope, key, request_sha256))) => OpeningKey::Request {
-                scope,
-                key,
-                request_sha256,
-            },
-            (None, None) => OpeningKey::None,
-        };
+        let national = new
+            .national
+            .as_ref()
+            .map(|n| keys::national_petition(&n.code));
+        let key = OpeningKey::new(national, idempotency);
         let receipt = PetitionStep {
             event: new.opening.clone(),
             official: None,
@@ -504,12 +500,7 @@ impl Store {
         };
         self.open_case(new.opening.at.date(), &new.tracking_secret, key, |code| {
             let record = new.record(code);
-            let mut items = vec![put(
-                &self.settings.table,
-                record.item(),
-                "attribute_not_exists(PK)",
-            )];
-            items.extend(self.step_items(&record, &receipt));
+            let items = self.step_items(&record, &receipt);
             (record, items)
         })
         .await

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditEntry;
 use crate::cases::{Case, CasePage, NationalSyncEntry, Opened, OpeningKey, secret_matches};
-use crate::dossiers::{Item, put, secret_hash, to_item};
+use crate::dossiers::{Item, secret_hash, to_item};
 use crate::error::StoreError;
 use crate::{Store, keys};
 
@@ -289,32 +289,19 @@ impl Store {
         new: NewQuestion,
         idempotency: Option<(&str, &str, &str)>,
     ) -> Result<QuestionAsked, StoreError> {
-        let key = match (&new.origin, idempotency) {
-            (QuestionOrigin::National { id }, _) => {
-                OpeningKey::National(keys::national_question(id))
-            }
-            (QuestionOrigin::Local, Some((scope, key, request_sha256))) => OpeningKey::Request {
-                scope,
-                key,
-                request_sha256,
-            },
-            (QuestionOrigin::Local, None) => OpeningKey::None,
+        let national = match &new.origin {
+            QuestionOrigin::National { id } => Some(keys::national_question(id)),
+            QuestionOrigin::Local => None,
         };
+        let key = OpeningKey::new(national, idempotency);
         let first = QuestionStep {
             event: new.opening.clone(),
             official: None,
         };
         self.open_case(new.opening.at.date(), &new.tracking_secret, key, |code| {
             let record = new.record(code);
-            let items = vec![
-                put(
-                    &self.settings.table,
-                    record.item(),
-                    "attribute_not_exists(PK)",
-                ),
-                self.case_step_item::<QuestionRecord>(&record.code, &first),
-            ];
-            (record, items)
+            let first_step = self.case_step_item::<QuestionRecord>(&record.code, &first);
+            (record, vec![first_step])
         })
         .await
     }
