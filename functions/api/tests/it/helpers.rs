@@ -474,23 +474,35 @@ pub async fn problem_code(response: Response) -> (StatusCode, String) {
     (status, body["code"].as_str().unwrap().to_owned())
 }
 
-/// Where one kind of case — petitions (PAKN) or questions (hỏi đáp) — is
-/// served: the sender's side and the back office's. Both kinds are sent,
-/// read with a secret or an account, listed and moved the same way.
+/// One kind of case — petitions (PAKN) or questions (hỏi đáp) — as the
+/// API serves it: the sender's paths and the back office's, the problem
+/// codes of a case not there and of a stale move, and the back office's
+/// screen for it. Both kinds are sent, read with a secret or an account,
+/// listed and moved the same way.
 #[derive(Debug, Clone, Copy)]
 pub struct CaseApi {
     pub citizen: &'static str,
     pub back_office: &'static str,
+    pub not_found: &'static str,
+    pub stale: &'static str,
+    /// In `/api/can-bo/me`'s `sections`.
+    pub section: &'static str,
 }
 
 pub const PETITIONS: CaseApi = CaseApi {
     citizen: "/api/phan-anh",
     back_office: "/api/can-bo/phan-anh",
+    not_found: "PHAN_ANH_KHONG_TON_TAI",
+    stale: "PHAN_ANH_DA_THAY_DOI",
+    section: "petitions",
 };
 
 pub const QUESTIONS: CaseApi = CaseApi {
     citizen: "/api/hoi-dap",
     back_office: "/api/can-bo/hoi-dap",
+    not_found: "HOI_DAP_KHONG_TON_TAI",
+    stale: "HOI_DAP_DA_THAY_DOI",
+    section: "questions",
 };
 
 impl TestApp {
@@ -648,4 +660,211 @@ pub fn offered_actions(view: &Value) -> Vec<String> {
         .iter()
         .map(|a| a["key"].as_str().unwrap().to_owned())
         .collect()
+}
+
+impl TestApp {
+    /// Only who holds case `code` reads it: `owner`'s account, or its
+    /// `secret` (the code in any case); to a wrong secret, none, or another
+    /// citizen it does not exist, and neither do the `unknown` codes; an
+    /// official is not its sender.
+    pub async fn assert_only_its_holders_read(
+        &self,
+        api: CaseApi,
+        code: &str,
+        secret: &str,
+        owner: &str,
+        unknown: &[&str],
+    ) {
+        let owned = self.read_case(api, code, None, Some(owner)).await;
+        assert_eq!(owned.status(), StatusCode::OK);
+        let lower = self
+            .read_case(api, &code.to_lowercase(), Some(secret), None)
+            .await;
+        assert_eq!(lower.status(), StatusCode::OK);
+        for (secret, token) in [
+            (Some("doan-bua"), None),
+            (None, None),
+            (None, Some(self.citizen("citizen-case-stranger"))),
+        ] {
+            let response = self.read_case(api, code, secret, token.as_deref()).await;
+            assert_eq!(
+                problem_code(response).await,
+                (StatusCode::NOT_FOUND, api.not_found.into())
+            );
+        }
+        for unknown in unknown {
+            let response = self.read_case(api, unknown, Some(secret), None).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{unknown}");
+        }
+        let official = self
+            .read_case(api, code, None, Some(&self.staff("mot-cua-1")))
+            .await;
+        assert_eq!(official.status(), StatusCode::FORBIDDEN);
+    }
+
+    /// Only the desk and the leaders of case `code`'s agency handle it:
+    /// another agency's do not see it in `list`, read or move it; in the
+    /// agency, specialists, department heads and administrators neither
+    /// list nor read it, and the back office shows its screen to the
+    /// handlers only. A list it does not have, or a bad limit, is refused.
+    pub async fn assert_only_its_handlers_see(&self, api: CaseApi, code: &str, list: &str) {
+        for subject in ["mot-cua-1-x", "lanh-dao-1-x"] {
+            assert!(self.case_list_codes(api, subject, list).await.is_empty());
+            let read = self
+                .bo_get(&self.staff(subject), &format!("{}/{code}", api.back_office))
+                .await;
+            assert_eq!(
+                problem_code(read).await,
+                (StatusCode::NOT_FOUND, api.not_found.into())
+            );
+            let acted = self
+                .bo_send(
+                    reqwest::Method::POST,
+                    &self.staff(subject),
+                    &format!("{}/{code}/actions", api.back_office),
+                    &json!({"action": "answer", "version": 1, "note": "Trả lời"}),
+                )
+                .await;
+            assert_eq!(acted.status(), StatusCode::NOT_FOUND);
+        }
+        for subject in ["chuyen-vien-1", "truong-phong-1", "quan-tri-1"] {
+            let listed = self
+                .bo_get(
+                    &self.staff(subject),
+                    &format!("{}?queue={list}", api.back_office),
+                )
+                .await;
+            assert_eq!(listed.status(), StatusCode::FORBIDDEN, "{subject}");
+            let read = self
+                .bo_get(&self.staff(subject), &format!("{}/{code}", api.back_office))
+                .await;
+            assert_eq!(read.status(), StatusCode::NOT_FOUND, "{subject}");
+        }
+        for (subject, shown) in [
+            ("mot-cua-1", true),
+            ("lanh-dao-1", true),
+            ("chuyen-vien-1", false),
+            ("truong-phong-1", false),
+            ("quan-tri-1", false),
+        ] {
+            let me: Value = self
+                .bo_get(&self.staff(subject), "/api/can-bo/me")
+                .await
+                .json()
+                .await
+                .unwrap();
+            let sections = me["sections"].as_array().unwrap();
+            assert_eq!(sections.contains(&json!(api.section)), shown, "{subject}");
+        }
+        for query in ["queue=tat-ca", "limit=nhieu"] {
+            let refused = self
+                .bo_get(
+                    &self.staff("mot-cua-1"),
+                    &format!("{}?{query}", api.back_office),
+                )
+                .await;
+            assert_eq!(
+                problem_code(refused).await,
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "DU_LIEU_KHONG_HOP_LE".into()
+                ),
+                "{query}"
+            );
+        }
+    }
+
+    /// The desk's `desk_move` and a leader's `leader_move` on case `code`
+    /// at version 1, at once: one wins, the other is told the case as the
+    /// winner left it; one step and one audit record are written; a later
+    /// move on version 1 is told the same.
+    pub async fn assert_one_of_two_moves_wins(
+        &self,
+        api: CaseApi,
+        code: &str,
+        desk_move: Value,
+        leader_move: Value,
+    ) {
+        let path = format!("{}/{code}/actions", api.back_office);
+        let (desk, leader) = (self.staff("mot-cua-1"), self.staff("lanh-dao-1"));
+        let (a, b) = tokio::join!(
+            self.bo_send(reqwest::Method::POST, &desk, &path, &desk_move),
+            self.bo_send(reqwest::Method::POST, &leader, &path, &leader_move),
+        );
+        let (sa, sb) = (a.status(), b.status());
+        let (ba, bb): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+        let (loser, winner) = match (sa, sb) {
+            (StatusCode::OK, StatusCode::CONFLICT) => (bb, ba),
+            (StatusCode::CONFLICT, StatusCode::OK) => (ba, bb),
+            other => panic!("expected one success and one conflict, got {other:?}: {ba} {bb}"),
+        };
+        assert_eq!(loser["code"], api.stale);
+        assert_eq!(loser["current"]["status"], winner["status"]);
+        assert_eq!(loser["current"]["version"], 2);
+        assert_eq!(winner["version"], 2);
+        let view = self.case_desk_view(api, "mot-cua-1", code).await;
+        assert_eq!(view["history"].as_array().unwrap().len(), 2, "one move");
+        assert_eq!(
+            self.audit_operations(code).await.len(),
+            1,
+            "one audit record"
+        );
+
+        // A move on a version already passed is told the same, with the state.
+        let stale = self
+            .bo_send(reqwest::Method::POST, &desk, &path, &desk_move)
+            .await;
+        let stale: Value = stale.json().await.unwrap();
+        assert_eq!(stale["code"], api.stale);
+        assert_eq!(stale["current"]["version"], 2);
+    }
+
+    /// `form` sent eleven times under idempotency `key` (ten at once) is one
+    /// case, the first answer's; the same key with another `title` is
+    /// refused, not merged. The first answer.
+    pub async fn assert_one_case_per_key(&self, api: CaseApi, form: &Value, key: &str) -> Value {
+        let first = self.send_case(api, None, form, Some(key)).await;
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let first: Value = first.json().await.unwrap();
+        let answers =
+            futures::future::join_all((0..10).map(|_| self.send_case(api, None, form, Some(key))))
+                .await;
+        for answer in answers {
+            assert_eq!(answer.status(), StatusCode::OK);
+            let again: Value = answer.json().await.unwrap();
+            assert_eq!(again["code"], first["code"]);
+            assert_eq!(again["tracking_secret"], first["tracking_secret"]);
+        }
+        let mut other = form.clone();
+        other["title"] = json!("Một tiêu đề khác");
+        let reused = self.send_case(api, None, &other, Some(key)).await;
+        assert_eq!(
+            problem_code(reused).await,
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "KHOA_CHONG_TRUNG_DA_DUNG".into()
+            )
+        );
+        first
+    }
+
+    /// Each of `paths` is in the API description (`/api/openapi.json`).
+    pub async fn assert_described(&self, paths: &[&str]) -> Value {
+        let doc: Value = self
+            .http
+            .get(format!("{}/api/openapi.json", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for path in paths {
+            assert!(
+                doc["paths"].get(path).is_some(),
+                "{path} in the API description"
+            );
+        }
+        doc
+    }
 }

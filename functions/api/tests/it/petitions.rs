@@ -4,8 +4,7 @@
 //! `domain::petition` (refused, asked about, answered and published,
 //! reopened, overdue, asked about too late).
 
-use futures::future::join_all;
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -567,35 +566,14 @@ async fn a_stranger_and_another_agencys_official_see_no_petition() {
     let code = receipt["code"].as_str().unwrap().to_owned();
     let secret = receipt["tracking_secret"].as_str().unwrap().to_owned();
 
-    assert_eq!(
-        app.read_case(PETITIONS, &code, None, Some(&owner))
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.read_case(PETITIONS, &code.to_lowercase(), Some(&secret), None)
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    for (secret, token) in [
-        (Some("doan-bua"), None),
-        (None, None),
-        (None, Some(app.citizen("citizen-pakn-stranger"))),
-    ] {
-        let response = app
-            .read_case(PETITIONS, &code, secret, token.as_deref())
-            .await;
-        assert_eq!(
-            problem_code(response).await,
-            (StatusCode::NOT_FOUND, "PHAN_ANH_KHONG_TON_TAI".into())
-        );
-    }
-    for unknown in ["PAKN-260603-ZZZZZZ", "PAKN-260603-0OOOOO", "khong-phai-ma"] {
-        let response = app.read_case(PETITIONS, unknown, Some(&secret), None).await;
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{unknown}");
-    }
+    app.assert_only_its_holders_read(
+        PETITIONS,
+        &code,
+        &secret,
+        &owner,
+        &["PAKN-260603-ZZZZZZ", "PAKN-260603-0OOOOO", "khong-phai-ma"],
+    )
+    .await;
     let stranger_reopens = sender(
         &app,
         &code,
@@ -606,81 +584,8 @@ async fn a_stranger_and_another_agencys_official_see_no_petition() {
     .await;
     assert_eq!(stranger_reopens.status(), StatusCode::NOT_FOUND);
 
-    // Another agency's desk and leader: not in their queue, not readable, not movable.
-    for subject in ["mot-cua-1-x", "lanh-dao-1-x"] {
-        assert!(
-            app.case_list_codes(PETITIONS, subject, "open")
-                .await
-                .is_empty()
-        );
-        let read = app
-            .bo_get(&app.staff(subject), &format!("/api/can-bo/phan-anh/{code}"))
-            .await;
-        assert_eq!(
-            problem_code(read).await,
-            (StatusCode::NOT_FOUND, "PHAN_ANH_KHONG_TON_TAI".into())
-        );
-        let acted = app
-            .bo_send(
-                Method::POST,
-                &app.staff(subject),
-                &format!("/api/can-bo/phan-anh/{code}/actions"),
-                &json!({"action": "answer", "version": 1, "note": "Trả lời"}),
-            )
-            .await;
-        assert_eq!(acted.status(), StatusCode::NOT_FOUND);
-    }
-    // In the agency, the desk and leaders handle petitions; specialists and administrators do not.
-    for subject in ["chuyen-vien-1", "truong-phong-1", "quan-tri-1"] {
-        let listed = app
-            .bo_get(&app.staff(subject), "/api/can-bo/phan-anh?queue=open")
-            .await;
-        assert_eq!(listed.status(), StatusCode::FORBIDDEN, "{subject}");
-        let read = app
-            .bo_get(&app.staff(subject), &format!("/api/can-bo/phan-anh/{code}"))
-            .await;
-        assert_eq!(read.status(), StatusCode::NOT_FOUND, "{subject}");
-    }
-    // The back office shows its petitions screen to those who handle them only.
-    for (subject, shown) in [
-        ("mot-cua-1", true),
-        ("lanh-dao-1", true),
-        ("chuyen-vien-1", false),
-    ] {
-        let me: Value = app
-            .bo_get(&app.staff(subject), "/api/can-bo/me")
-            .await
-            .json()
-            .await
-            .unwrap();
-        let sections = me["sections"].as_array().unwrap();
-        assert_eq!(sections.contains(&json!("petitions")), shown, "{subject}");
-    }
-    // An official is not the sender either.
-    let official = app
-        .read_case(PETITIONS, &code, None, Some(&app.staff("mot-cua-1")))
+    app.assert_only_its_handlers_see(PETITIONS, &code, "open")
         .await;
-    assert_eq!(official.status(), StatusCode::FORBIDDEN);
-    let unknown_queue = app
-        .bo_get(&app.staff("mot-cua-1"), "/api/can-bo/phan-anh?queue=tat-ca")
-        .await;
-    assert_eq!(
-        problem_code(unknown_queue).await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "DU_LIEU_KHONG_HOP_LE".into()
-        )
-    );
-    let bad_limit = app
-        .bo_get(&app.staff("mot-cua-1"), "/api/can-bo/phan-anh?limit=nhieu")
-        .await;
-    assert_eq!(
-        problem_code(bad_limit).await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "DU_LIEU_KHONG_HOP_LE".into()
-        )
-    );
 }
 
 #[tokio::test]
@@ -688,89 +593,24 @@ async fn of_two_officials_answering_at_once_one_wins_and_the_other_sees_the_answ
     let app = spawn_app().await;
     app.onboard().await;
     let (code, _) = app.send_case_anonymously(PETITIONS, &petition(false)).await;
-    let path = format!("/api/can-bo/phan-anh/{code}/actions");
-    let (desk_token, leader) = (app.staff("mot-cua-1"), app.staff("lanh-dao-1"));
     let answers = json!({"action": "answer", "version": 1, "note": "Trả lời của bộ phận một cửa"});
     let refuses = json!({"action": "refuse", "version": 1, "note": "Không thuộc thẩm quyền"});
-    let (a, b) = tokio::join!(
-        app.bo_send(Method::POST, &desk_token, &path, &answers),
-        app.bo_send(Method::POST, &leader, &path, &refuses),
-    );
-    let (sa, sb) = (a.status(), b.status());
-    let (ba, bb): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
-    let (loser, winner) = match (sa, sb) {
-        (StatusCode::OK, StatusCode::CONFLICT) => (bb, ba),
-        (StatusCode::CONFLICT, StatusCode::OK) => (ba, bb),
-        other => panic!("expected one success and one conflict, got {other:?}: {ba} {bb}"),
-    };
-    assert_eq!(loser["code"], "PHAN_ANH_DA_THAY_DOI");
-    assert_eq!(loser["current"]["status"], winner["status"]);
-    assert_eq!(loser["current"]["version"], 2);
-    assert_eq!(winner["version"], 2);
-    let view = app.case_desk_view(PETITIONS, "mot-cua-1", &code).await;
-    assert_eq!(
-        view["history"].as_array().unwrap().len(),
-        2,
-        "one move, not two"
-    );
-    assert_eq!(
-        app.audit_operations(&code).await.len(),
-        1,
-        "one audit record"
-    );
-
-    // A move on a version already passed is told the same, with the state.
-    let stale = app
-        .bo_send(
-            Method::POST,
-            &desk_token,
-            &path,
-            &json!({"action": "answer", "version": 1, "note": "Trả lời lại"}),
-        )
+    app.assert_one_of_two_moves_wins(PETITIONS, &code, answers, refuses)
         .await;
-    let stale: Value = stale.json().await.unwrap();
-    assert_eq!(stale["code"], "PHAN_ANH_DA_THAY_DOI");
-    assert_eq!(stale["current"]["version"], 2);
 }
 
 #[tokio::test]
 async fn a_repeated_submission_with_the_same_key_returns_the_same_petition() {
     let app = spawn_app().await;
     let form = petition(false);
-    let first = app
-        .send_case(PETITIONS, None, &form, Some("pakn-mot-lan"))
+    app.assert_one_case_per_key(PETITIONS, &form, "pakn-mot-lan")
         .await;
-    assert_eq!(first.status(), StatusCode::CREATED);
-    let first: Value = first.json().await.unwrap();
-    let answers =
-        join_all((0..10).map(|_| app.send_case(PETITIONS, None, &form, Some("pakn-mot-lan"))))
-            .await;
-    for answer in answers {
-        assert_eq!(answer.status(), StatusCode::OK);
-        let again: Value = answer.json().await.unwrap();
-        assert_eq!(again["code"], first["code"]);
-        assert_eq!(again["tracking_secret"], first["tracking_secret"]);
-    }
     let month = app
         .store
         .petitions_of_month(&agency(), now().date())
         .await
         .unwrap();
     assert_eq!(month.len(), 1, "one petition");
-
-    // The same key with another request is refused, not merged.
-    let mut other = form.clone();
-    other["title"] = json!("Một phản ánh khác");
-    let reused = app
-        .send_case(PETITIONS, None, &other, Some("pakn-mot-lan"))
-        .await;
-    assert_eq!(
-        problem_code(reused).await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "KHOA_CHONG_TRUNG_DA_DUNG".into()
-        )
-    );
     // Another sender's key of the same spelling is theirs.
     let mut neighbour = form.clone();
     neighbour["contact"]["phone"] = json!("0911222333");
@@ -861,29 +701,17 @@ async fn bad_petitions_are_refused_with_the_field_at_fault() {
     assert_eq!(problem["code"], "CAN_DANG_NHAP_DE_DINH_KEM_TEP");
     assert!(problem["title"].as_str().unwrap().contains("đăng nhập"));
 
-    let doc: Value = app
-        .http
-        .get(format!("{}/api/openapi.json", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    for path in [
-        "/api/phan-anh",
-        "/api/phan-anh/{code}",
-        "/api/phan-anh/{code}/bo-sung",
-        "/api/phan-anh/{code}/xem-xet-lai",
-        "/api/can-bo/phan-anh",
-        "/api/can-bo/phan-anh/{code}",
-        "/api/can-bo/phan-anh/{code}/actions",
-    ] {
-        assert!(
-            doc["paths"].get(path).is_some(),
-            "{path} in the API description"
-        );
-    }
+    let doc = app
+        .assert_described(&[
+            "/api/phan-anh",
+            "/api/phan-anh/{code}",
+            "/api/phan-anh/{code}/bo-sung",
+            "/api/phan-anh/{code}/xem-xet-lai",
+            "/api/can-bo/phan-anh",
+            "/api/can-bo/phan-anh/{code}",
+            "/api/can-bo/phan-anh/{code}/actions",
+        ])
+        .await;
     let listed = &doc["paths"]["/api/can-bo/phan-anh"]["get"]["parameters"];
     assert!(
         listed

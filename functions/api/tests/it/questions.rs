@@ -4,8 +4,7 @@
 //! its own agency; one question per repeated submission; one winner when
 //! two officials act at once.
 
-use futures::future::join_all;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::QuestionPacket;
 
@@ -251,110 +250,16 @@ async fn a_stranger_and_another_agencys_official_see_no_question() {
     let code = receipt["code"].as_str().unwrap().to_owned();
     let secret = receipt["tracking_secret"].as_str().unwrap().to_owned();
 
-    assert_eq!(
-        app.read_case(QUESTIONS, &code, None, Some(&owner))
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.read_case(QUESTIONS, &code.to_lowercase(), Some(&secret), None)
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    for (secret, token) in [
-        (Some("doan-bua"), None),
-        (None, None),
-        (None, Some(app.citizen("citizen-hoi-dap-stranger"))),
-    ] {
-        let response = app
-            .read_case(QUESTIONS, &code, secret, token.as_deref())
-            .await;
-        assert_eq!(
-            problem_code(response).await,
-            (StatusCode::NOT_FOUND, "HOI_DAP_KHONG_TON_TAI".into())
-        );
-    }
-    for unknown in ["HD-260603-ZZZZZZ", "PAKN-260603-7KMQ4X", "khong-phai-ma"] {
-        let response = app.read_case(QUESTIONS, unknown, Some(&secret), None).await;
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{unknown}");
-    }
-    // An official is not the asker either.
-    let official = app
-        .read_case(QUESTIONS, &code, None, Some(&app.staff("mot-cua-1")))
+    app.assert_only_its_holders_read(
+        QUESTIONS,
+        &code,
+        &secret,
+        &owner,
+        &["HD-260603-ZZZZZZ", "PAKN-260603-7KMQ4X", "khong-phai-ma"],
+    )
+    .await;
+    app.assert_only_its_handlers_see(QUESTIONS, &code, "unanswered")
         .await;
-    assert_eq!(official.status(), StatusCode::FORBIDDEN);
-
-    // Another agency's desk and leader: not listed, not readable, not movable.
-    for subject in ["mot-cua-1-x", "lanh-dao-1-x"] {
-        assert!(
-            app.case_list_codes(QUESTIONS, subject, "unanswered")
-                .await
-                .is_empty()
-        );
-        let read = app
-            .bo_get(&app.staff(subject), &format!("/api/can-bo/hoi-dap/{code}"))
-            .await;
-        assert_eq!(
-            problem_code(read).await,
-            (StatusCode::NOT_FOUND, "HOI_DAP_KHONG_TON_TAI".into())
-        );
-        let acted = app
-            .bo_send(
-                Method::POST,
-                &app.staff(subject),
-                &format!("/api/can-bo/hoi-dap/{code}/actions"),
-                &json!({"action": "answer", "version": 1, "note": "Trả lời"}),
-            )
-            .await;
-        assert_eq!(acted.status(), StatusCode::NOT_FOUND);
-    }
-    // In the agency, the desk and leaders answer; specialists and administrators do not.
-    for subject in ["chuyen-vien-1", "truong-phong-1", "quan-tri-1"] {
-        let list = app
-            .bo_get(&app.staff(subject), "/api/can-bo/hoi-dap?queue=unanswered")
-            .await;
-        assert_eq!(list.status(), StatusCode::FORBIDDEN, "{subject}");
-        let read = app
-            .bo_get(&app.staff(subject), &format!("/api/can-bo/hoi-dap/{code}"))
-            .await;
-        assert_eq!(read.status(), StatusCode::NOT_FOUND, "{subject}");
-        let me: Value = app
-            .bo_get(&app.staff(subject), "/api/can-bo/me")
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert!(
-            !me["sections"]
-                .as_array()
-                .unwrap()
-                .contains(&json!("questions"))
-        );
-    }
-    let me: Value = app
-        .bo_get(&app.staff("mot-cua-1"), "/api/can-bo/me")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        me["sections"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("questions"))
-    );
-    let unknown_list = app
-        .bo_get(&app.staff("mot-cua-1"), "/api/can-bo/hoi-dap?queue=tat-ca")
-        .await;
-    assert_eq!(
-        problem_code(unknown_list).await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "DU_LIEU_KHONG_HOP_LE".into()
-        )
-    );
 }
 
 #[tokio::test]
@@ -362,39 +267,10 @@ async fn of_two_officials_answering_at_once_one_wins_and_the_other_sees_the_answ
     let app = spawn_app().await;
     app.onboard().await;
     let (code, _) = app.send_case_anonymously(QUESTIONS, &question()).await;
-    let path = format!("/api/can-bo/hoi-dap/{code}/actions");
-    let (desk_token, leader) = (app.staff("mot-cua-1"), app.staff("lanh-dao-1"));
     let answers = json!({"action": "answer", "version": 1, "note": "Trả lời của bộ phận một cửa"});
     let declines = json!({"action": "decline", "version": 1, "note": "Không thuộc thẩm quyền"});
-    let (a, b) = tokio::join!(
-        app.bo_send(Method::POST, &desk_token, &path, &answers),
-        app.bo_send(Method::POST, &leader, &path, &declines),
-    );
-    let (sa, sb) = (a.status(), b.status());
-    let (ba, bb): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
-    let (loser, winner) = match (sa, sb) {
-        (StatusCode::OK, StatusCode::CONFLICT) => (bb, ba),
-        (StatusCode::CONFLICT, StatusCode::OK) => (ba, bb),
-        other => panic!("expected one success and one conflict, got {other:?}: {ba} {bb}"),
-    };
-    assert_eq!(loser["code"], "HOI_DAP_DA_THAY_DOI");
-    assert_eq!(loser["current"]["status"], winner["status"]);
-    assert_eq!(loser["current"]["version"], 2);
-    let view = app.case_desk_view(QUESTIONS, "mot-cua-1", &code).await;
-    assert_eq!(view["history"].as_array().unwrap().len(), 2, "one move");
-    assert_eq!(
-        app.audit_operations(&code).await.len(),
-        1,
-        "one audit record"
-    );
-
-    // A move on a version already passed is told the same, with the state.
-    let stale = app
-        .bo_send(Method::POST, &desk_token, &path, &answers)
+    app.assert_one_of_two_moves_wins(QUESTIONS, &code, answers, declines)
         .await;
-    let stale: Value = stale.json().await.unwrap();
-    assert_eq!(stale["code"], "HOI_DAP_DA_THAY_DOI");
-    assert_eq!(stale["current"]["version"], 2);
 }
 
 #[tokio::test]
@@ -402,38 +278,13 @@ async fn a_repeated_submission_with_the_same_key_is_one_question() {
     let app = spawn_app().await;
     app.onboard().await;
     let form = question();
-    let first = app
-        .send_case(QUESTIONS, None, &form, Some("hoi-mot-lan"))
+    app.assert_one_case_per_key(QUESTIONS, &form, "hoi-mot-lan")
         .await;
-    assert_eq!(first.status(), StatusCode::CREATED);
-    let first: Value = first.json().await.unwrap();
-    let answers =
-        join_all((0..10).map(|_| app.send_case(QUESTIONS, None, &form, Some("hoi-mot-lan")))).await;
-    for answer in answers {
-        assert_eq!(answer.status(), StatusCode::OK);
-        let again: Value = answer.json().await.unwrap();
-        assert_eq!(again["code"], first["code"]);
-        assert_eq!(again["tracking_secret"], first["tracking_secret"]);
-    }
     assert_eq!(
         app.case_list_codes(QUESTIONS, "mot-cua-1", "unanswered")
             .await
             .len(),
         1
-    );
-
-    // The same key with another request is refused, not merged.
-    let mut other = form.clone();
-    other["title"] = json!("Một câu hỏi khác");
-    let reused = app
-        .send_case(QUESTIONS, None, &other, Some("hoi-mot-lan"))
-        .await;
-    assert_eq!(
-        problem_code(reused).await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "KHOA_CHONG_TRUNG_DA_DUNG".into()
-        )
     );
     // Another asker's key of the same spelling is theirs.
     let mut neighbour = form.clone();
@@ -537,25 +388,12 @@ async fn bad_questions_are_refused_with_the_field_at_fault() {
         )
     );
 
-    let doc: Value = app
-        .http
-        .get(format!("{}/api/openapi.json", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    for path in [
+    app.assert_described(&[
         "/api/hoi-dap",
         "/api/hoi-dap/{code}",
         "/api/can-bo/hoi-dap",
         "/api/can-bo/hoi-dap/{code}",
         "/api/can-bo/hoi-dap/{code}/actions",
-    ] {
-        assert!(
-            doc["paths"].get(path).is_some(),
-            "{path} in the API description"
-        );
-    }
+    ])
+    .await;
 }
