@@ -41,13 +41,14 @@
 //! writes the search index again after a full build) at start and every
 //! five minutes. `docs/benchmarks.md` has what a run costs.
 
+mod answers;
 pub mod catalogue;
 pub mod generated;
 pub mod petitions;
 pub mod questions;
 pub mod statistics;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -60,24 +61,28 @@ pub use generated::{FrontMatter, GeneratedDir, WriteReport, page};
 /// The names of the agencies of a publication's records, as the directory
 /// has them: one read per agency, however many records it has. An agency
 /// the directory no longer has is named by its code.
-pub(crate) async fn agency_names<'a>(
-    store: &Store,
+// Not an `async fn`: the codes are collected before the first read, so the
+// future holds no borrowing iterator and stays `Send` (the dev server spawns
+// the publications).
+pub(crate) fn agency_names<'a>(
+    store: &'a Store,
     agencies: impl IntoIterator<Item = &'a AgencyCode>,
-) -> Result<impl Fn(&AgencyCode) -> String, PublishError> {
-    let mut names = HashMap::new();
-    for agency in agencies {
-        if !names.contains_key(agency) {
-            let name = store.get_agency(agency).await?.map(|p| p.name);
-            names.insert(agency.clone(), name);
+) -> impl Future<Output = Result<impl Fn(&AgencyCode) -> String, PublishError>> + 'a {
+    let wanted: BTreeSet<AgencyCode> = agencies.into_iter().cloned().collect();
+    async move {
+        let mut names = HashMap::new();
+        for agency in wanted {
+            let name = store.get_agency(&agency).await?.map(|p| p.name);
+            names.insert(agency, name);
         }
+        Ok(move |code: &AgencyCode| {
+            names
+                .get(code)
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| code.to_string())
+        })
     }
-    Ok(move |code: &AgencyCode| {
-        names
-            .get(code)
-            .cloned()
-            .flatten()
-            .unwrap_or_else(|| code.to_string())
-    })
 }
 
 /// The site's directories a publication writes into.
