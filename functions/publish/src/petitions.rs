@@ -27,8 +27,9 @@ use domain::AgencyCode;
 use serde::Serialize;
 use store::{PublishedPetition, Store};
 
-use crate::questions::{excerpt, procedure_path, timestamp};
-use crate::{FrontMatter, Publication, PublishError, Site, agency_names, page};
+use crate::answers::{ProcedureLink, Section, add_page, section_files};
+use crate::questions::excerpt;
+use crate::{Publication, PublishError, Site, agency_names};
 
 /// The section under `content/`.
 pub const DIR: &str = "phan-anh-kien-nghi";
@@ -74,21 +75,7 @@ struct PetitionExtra<'a> {
     /// The procedure it is about (not named `procedure`: the site's lists
     /// leave that key out of page entries, see `listing_omits`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    regarding: Option<Procedure<'a>>,
-}
-
-/// The procedure a petition is about, with its page on the site.
-#[derive(Debug, Serialize)]
-struct Procedure<'a> {
-    code: &'a str,
-    name: &'a str,
-    /// `thu-tuc/1-003677`, for `get_url(path=…, trailing_slash=true)`.
-    path: String,
-}
-
-#[derive(Debug, Serialize)]
-struct SectionExtra {
-    count: usize,
+    regarding: Option<ProcedureLink<'a>>,
 }
 
 /// The content files: the section and one page per published answer.
@@ -96,58 +83,40 @@ fn pages(
     published: &[PublishedPetition],
     agency_name: &dyn Fn(&AgencyCode) -> String,
 ) -> Result<BTreeMap<String, Vec<u8>>, PublishError> {
-    let mut files = BTreeMap::new();
-    let section = FrontMatter {
+    let section = Section {
         title: "Phản ánh, kiến nghị đã trả lời",
         description: "Phản ánh, kiến nghị của người dân, doanh nghiệp về thủ tục hành chính và việc giải quyết, với câu trả lời của cơ quan, đơn vị, công khai theo sự đồng ý của người gửi.",
-        template: Some("petitions.html"),
-        date: None,
-        sort_by: Some("date"),
-        page_template: Some("petition_answer.html"),
-        extra: SectionExtra {
-            count: published.len(),
-        },
+        template: "petitions.html",
+        page_template: "petition_answer.html",
+        text: SECTION_TEXT,
     };
-    files.insert(
-        "_index.md".to_owned(),
-        page(&section, SECTION_TEXT).map_err(|source| PublishError::Page {
-            file: "_index.md".into(),
-            source,
-        })?,
-    );
+    let mut files = section_files(&section, published.len())?;
     for p in published {
         let agency = agency_name(&p.agency);
         let description = excerpt(&format!("{agency} trả lời: {}", p.answer), DESCRIPTION);
-        let front = FrontMatter {
-            title: &p.title,
-            description: &description,
-            template: None,
-            date: Some(timestamp(p.published_at)),
-            sort_by: None,
-            page_template: None,
-            extra: PetitionExtra {
-                code: p.code.as_str(),
-                kind: p.kind.label_vi(),
-                about: &p.about_label,
-                content: &p.content,
-                answer: &p.answer,
-                agency,
-                category: p.category.as_deref(),
-                received: p.received_at.date().to_string(),
-                answered: p.answered_at.date().to_string(),
-                regarding: p.procedure.as_ref().map(|(code, name)| Procedure {
-                    code: code.as_str(),
-                    name,
-                    path: procedure_path(code.as_str()),
-                }),
-            },
+        let extra = PetitionExtra {
+            code: p.code.as_str(),
+            kind: p.kind.label_vi(),
+            about: &p.about_label,
+            content: &p.content,
+            answer: &p.answer,
+            agency,
+            category: p.category.as_deref(),
+            received: p.received_at.date().to_string(),
+            answered: p.answered_at.date().to_string(),
+            regarding: p
+                .procedure
+                .as_ref()
+                .map(|(code, name)| ProcedureLink::new(code.as_str(), name)),
         };
-        let file = format!("{}.md", p.code.slug());
-        let bytes = page(&front, "").map_err(|source| PublishError::Page {
-            file: file.clone(),
-            source,
-        })?;
-        files.insert(file, bytes);
+        add_page(
+            &mut files,
+            &p.code.slug(),
+            &p.title,
+            &description,
+            p.published_at,
+            extra,
+        )?;
     }
     Ok(files)
 }

@@ -21,7 +21,8 @@ use domain::{AgencyCode, QuestionTopic};
 use serde::Serialize;
 use store::{QuestionRecord, Store};
 
-use crate::{FrontMatter, Publication, PublishError, Site, agency_names, page};
+use crate::answers::{ProcedureLink, Section, add_page, section_files};
+use crate::{Publication, PublishError, Site, agency_names};
 
 /// The section under `content/` and the folder under `static/`.
 pub const DIR: &str = "hoi-dap";
@@ -66,21 +67,7 @@ struct QuestionExtra<'a> {
     asked: String,
     answered: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    about: Option<About<'a>>,
-}
-
-/// The procedure a question is about, with its page on the site.
-#[derive(Debug, Serialize)]
-struct About<'a> {
-    code: &'a str,
-    name: &'a str,
-    /// `thu-tuc/1-003677`, for `get_url(path=…, trailing_slash=true)`.
-    path: String,
-}
-
-#[derive(Debug, Serialize)]
-struct SectionExtra {
-    count: usize,
+    about: Option<ProcedureLink<'a>>,
 }
 
 /// The content files: the section and one page per published answer.
@@ -88,25 +75,14 @@ fn pages(
     questions: &[QuestionRecord],
     agency_name: &dyn Fn(&AgencyCode) -> String,
 ) -> Result<BTreeMap<String, Vec<u8>>, PublishError> {
-    let mut files = BTreeMap::new();
-    let section = FrontMatter {
+    let section = Section {
         title: "Hỏi đáp",
         description: "Câu hỏi của người dân, doanh nghiệp về thủ tục hành chính và câu trả lời của cơ quan, đơn vị.",
-        template: Some("questions.html"),
-        date: None,
-        sort_by: Some("date"),
-        page_template: Some("question.html"),
-        extra: SectionExtra {
-            count: questions.len(),
-        },
+        template: "questions.html",
+        page_template: "question.html",
+        text: SECTION_TEXT,
     };
-    files.insert(
-        "_index.md".to_owned(),
-        page(&section, SECTION_TEXT).map_err(|source| PublishError::Page {
-            file: "_index.md".into(),
-            source,
-        })?,
-    );
+    let mut files = section_files(&section, questions.len())?;
     for q in questions {
         let (Some(answer), Some(published_at)) = (&q.answer, q.published_at) else {
             continue;
@@ -114,36 +90,29 @@ fn pages(
         let agency = agency_name(&q.agency);
         let description = excerpt(&format!("{agency} trả lời: {}", answer.text), DESCRIPTION);
         let about = match &q.about {
-            QuestionTopic::Procedure { code } => Some(About {
-                code: code.as_str(),
-                name: q.procedure_name.as_deref().unwrap_or(code.as_str()),
-                path: procedure_path(code.as_str()),
-            }),
+            QuestionTopic::Procedure { code } => Some(ProcedureLink::new(
+                code.as_str(),
+                q.procedure_name.as_deref().unwrap_or(code.as_str()),
+            )),
             QuestionTopic::Agency => None,
         };
-        let front = FrontMatter {
-            title: &q.title,
-            description: &description,
-            template: None,
-            date: Some(timestamp(published_at)),
-            sort_by: None,
-            page_template: None,
-            extra: QuestionExtra {
-                code: q.code.as_str(),
-                question: &q.text,
-                answer: &answer.text,
-                agency,
-                asked: q.asked_at.date().to_string(),
-                answered: answer.at.date().to_string(),
-                about,
-            },
+        let extra = QuestionExtra {
+            code: q.code.as_str(),
+            question: &q.text,
+            answer: &answer.text,
+            agency,
+            asked: q.asked_at.date().to_string(),
+            answered: answer.at.date().to_string(),
+            about,
         };
-        let file = format!("{}.md", q.code.slug());
-        let bytes = page(&front, "").map_err(|source| PublishError::Page {
-            file: file.clone(),
-            source,
-        })?;
-        files.insert(file, bytes);
+        add_page(
+            &mut files,
+            &q.code.slug(),
+            &q.title,
+            &description,
+            published_at,
+            extra,
+        )?;
     }
     Ok(files)
 }
