@@ -7,24 +7,57 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
+use store::{PetitionRecord, QuestionRecord};
+
 use crate::auth::Caller;
 use crate::citizen::TRACKING_SECRET_HEADER;
+use crate::error::ApiError;
 
-/// Whether the request holds a case: the tracking secret it was given (for
-/// which `holds_secret` checks the header), or the account it was sent from
-/// (`owner`). To anyone else the case does not exist.
-pub(crate) fn request_holds(
+/// A case as its sender's side sees it: the account it was sent from, and
+/// the tracking secret given to its sender.
+pub(crate) trait SentCase {
+    fn owner(&self) -> Option<&str>;
+    fn holds_secret(&self, secret: &str) -> bool;
+}
+
+impl SentCase for PetitionRecord {
+    fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+    fn holds_secret(&self, secret: &str) -> bool {
+        PetitionRecord::holds_secret(self, secret)
+    }
+}
+
+impl SentCase for QuestionRecord {
+    fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+    fn holds_secret(&self, secret: &str) -> bool {
+        QuestionRecord::holds_secret(self, secret)
+    }
+}
+
+/// The case `found` (with its steps), if the request holds it: the
+/// tracking secret in `X-Tracking-Secret`, or the account it was sent from.
+/// To anyone else it does not exist (`not_found`).
+pub(crate) fn held_by_request<R: SentCase, S>(
+    found: (R, Vec<S>),
     headers: &HeaderMap,
     caller: Option<&Caller>,
-    owner: Option<&str>,
-    holds_secret: impl FnOnce(&str) -> bool,
-) -> bool {
+    not_found: ApiError,
+) -> Result<(R, Vec<S>), ApiError> {
+    let case = &found.0;
     let secret = headers
         .get(TRACKING_SECRET_HEADER)
         .and_then(|v| v.to_str().ok());
-    let by_secret = secret.is_some_and(holds_secret);
-    let by_account = caller.is_some_and(|c| owner == Some(c.subject.as_str()));
-    by_secret || by_account
+    let by_secret = secret.is_some_and(|s| case.holds_secret(s));
+    let by_account = caller.is_some_and(|c| case.owner() == Some(c.subject.as_str()));
+    if by_secret || by_account {
+        Ok(found)
+    } else {
+        Err(not_found)
+    }
 }
 
 /// A new case's tracking secret (only its hash is kept on the case).

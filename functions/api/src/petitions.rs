@@ -28,7 +28,7 @@ use store::{NewPetition, PetitionContact, PetitionRecord, PetitionStep, StoreErr
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, Citizen, MaybeCaller};
-use crate::cases::{Submission, new_tracking_secret, receipt_status, request_holds};
+use crate::cases::{Submission, held_by_request, new_tracking_secret, receipt_status};
 use crate::citizen::{idempotency_key, json_body};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -737,24 +737,6 @@ pub async fn submit(
     ))
 }
 
-/// The petition, if the request holds it: its tracking secret, or the
-/// account it was sent from. To anyone else it does not exist.
-async fn load_held(
-    app: &AppState,
-    code: &str,
-    caller: Option<&Caller>,
-    headers: &HeaderMap,
-) -> Result<(PetitionRecord, Vec<PetitionStep>), ApiError> {
-    let (record, steps) = load(app, code).await?;
-    if request_holds(headers, caller, record.owner.as_deref(), |s| {
-        record.holds_secret(s)
-    }) {
-        Ok((record, steps))
-    } else {
-        Err(ApiError::PetitionNotFound)
-    }
-}
-
 #[utoipa::path(get, path = "/api/phan-anh/{code}", tag = "citizen",
     params(("code" = String, Path, description = "Petition code (PAKN-YYMMDD-XXXXXX)"),
         ("X-Tracking-Secret" = Option<String>, Header, description = "The secret given at submission, when not signed in")),
@@ -767,7 +749,9 @@ pub async fn track(
     headers: HeaderMap,
 ) -> Result<Json<PetitionView>, ApiError> {
     let caller = as_citizen(caller)?;
-    let (record, steps) = load_held(&app, &code, caller.as_ref(), &headers).await?;
+    let found = load(&app, &code).await?;
+    let (record, steps) =
+        held_by_request(found, &headers, caller.as_ref(), ApiError::PetitionNotFound)?;
     let calendar = agency_calendar(&app, &record.agency).await?;
     let progress = replay(&calendar, &record, &steps)?;
     Ok(Json(petition_view(
@@ -888,7 +872,9 @@ async fn sender_moves(
         version,
     } = step;
     let caller = as_citizen(caller)?;
-    let (mut record, steps) = load_held(app, code, caller.as_ref(), headers).await?;
+    let found = load(app, code).await?;
+    let (mut record, steps) =
+        held_by_request(found, headers, caller.as_ref(), ApiError::PetitionNotFound)?;
     let calendar = agency_calendar(app, &record.agency).await?;
     let mut progress = replay(&calendar, &record, &steps)?;
     let now = app.now();

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use store::{NewQuestion, QuestionRecord, QuestionStep, StoreError};
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, MaybeCaller};
-use crate::cases::{Submission, new_tracking_secret, receipt_status, request_holds};
+use crate::auth::MaybeCaller;
+use crate::cases::{Submission, held_by_request, new_tracking_secret, receipt_status};
 use crate::citizen::{idempotency_key, json_body};
 use crate::error::ApiError;
 use crate::petitions::{TopicView, as_citizen, internal, wire};
@@ -376,24 +376,6 @@ pub async fn ask(
     ))
 }
 
-/// The question, if the request holds it: its secret, or the account it
-/// was asked from. To anyone else it does not exist.
-async fn load_held(
-    app: &AppState,
-    code: &str,
-    caller: Option<&Caller>,
-    headers: &HeaderMap,
-) -> Result<(QuestionRecord, Vec<QuestionStep>), ApiError> {
-    let (record, steps) = load(app, code).await?;
-    if request_holds(headers, caller, record.owner.as_deref(), |s| {
-        record.holds_secret(s)
-    }) {
-        Ok((record, steps))
-    } else {
-        Err(ApiError::QuestionNotFound)
-    }
-}
-
 #[utoipa::path(get, path = "/api/hoi-dap/{code}", tag = "citizen",
     params(("code" = String, Path, description = "Question code (HD-YYMMDD-XXXXXX)"),
         ("X-Tracking-Secret" = Option<String>, Header, description = "The secret given when asking, when not signed in")),
@@ -406,7 +388,9 @@ pub async fn track(
     headers: HeaderMap,
 ) -> Result<Json<QuestionView>, ApiError> {
     let caller = as_citizen(caller)?;
-    let (record, steps) = load_held(&app, &code, caller.as_ref(), &headers).await?;
+    let found = load(&app, &code).await?;
+    let (record, steps) =
+        held_by_request(found, &headers, caller.as_ref(), ApiError::QuestionNotFound)?;
     let progress = replay(&steps)?;
     Ok(Json(question_view(&record, &progress, &steps, false)))
 }

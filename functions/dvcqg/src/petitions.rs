@@ -374,33 +374,26 @@ impl Worker {
             pending,
             now,
             more_time,
-            |code, entries| async move {
-                let (petitions, results) = self.deliver_petition(&code, &entries).await?;
-                Ok(RunReport {
-                    petitions_sent: petitions,
-                    petition_results_sent: results,
-                    ..RunReport::default()
-                })
-            },
+            |code, entries| async move { self.deliver_petition(&code, &entries).await },
         )
         .await
     }
 
-    /// Sends what `entries` ask for of petition `code`: (petitions, results) sent.
+    /// Sends what `entries` ask for of petition `code`; counts what it sent.
     async fn deliver_petition(
         &self,
         code: &domain::PetitionCode,
         entries: &[PetitionSyncEntry],
-    ) -> Result<(usize, usize), Failure> {
+    ) -> Result<RunReport, Failure> {
         let (record, steps) = match self.store().load_petition(code).await {
             Ok(found) => found,
             // Nothing to send for a petition that is not there.
-            Err(StoreError::NotFound) => return Ok((0, 0)),
+            Err(StoreError::NotFound) => return Ok(RunReport::default()),
             Err(e) => return Err(e.into()),
         };
         let agency = self.agency(&record.agency).await?;
         let wants_result = entries.iter().any(|e| e.packet == PetitionPacket::Result);
-        let mut sent = (0, 0);
+        let mut sent = RunReport::default();
         // The portal holds a local petition before its result: its state goes first.
         if record.national.is_none() {
             let field = match &record.about {
@@ -412,7 +405,7 @@ impl Worker {
             };
             let packet = petition_packet(&record, &agency.unit, &agency.context.agency_name, field);
             send_petition(&agency, &packet).await?;
-            sent.0 += 1;
+            sent.petitions_sent += 1;
         }
         if wants_result {
             let title = match result_step(&record, &steps).and_then(|s| s.official.as_deref()) {
@@ -435,7 +428,7 @@ impl Worker {
                         std::slice::from_ref(&packet),
                     )
                     .await?;
-                sent.1 += 1;
+                sent.petition_results_sent += 1;
             }
         }
         Ok(sent)

@@ -192,45 +192,38 @@ impl Worker {
             pending,
             now,
             more_time,
-            |code, entries| async move {
-                let (answers, questions) = self.deliver_question(&code, &entries).await?;
-                Ok(RunReport {
-                    answers_sent: answers,
-                    questions_sent: questions,
-                    ..RunReport::default()
-                })
-            },
+            |code, entries| async move { self.deliver_question(&code, &entries).await },
         )
         .await
     }
 
-    /// Sends what `entries` ask for of question `code`: (answers, questions) sent.
+    /// Sends what `entries` ask for of question `code`; counts what it sent.
     async fn deliver_question(
         &self,
         code: &domain::QuestionCode,
         entries: &[QuestionSyncEntry],
-    ) -> Result<(usize, usize), Failure> {
+    ) -> Result<RunReport, Failure> {
         let record = match self.store().load_question(code).await {
             Ok((record, _)) => record,
             // Nothing to send for a question that is not there.
-            Err(StoreError::NotFound) => return Ok((0, 0)),
+            Err(StoreError::NotFound) => return Ok(RunReport::default()),
             Err(e) => return Err(e.into()),
         };
         let agency = self.agency(&record.agency).await?;
         let wants = |p: QuestionPacket| entries.iter().any(|e| e.packet == p);
-        let mut sent = (0, 0);
+        let mut sent = RunReport::default();
         if wants(QuestionPacket::Answer)
             && let Some(packet) = answer_packet(&record, &agency.unit)
         {
             send(&agency, service::SYNC_ANSWER, &packet).await?;
-            sent.0 += 1;
+            sent.answers_sent += 1;
         }
         if wants(QuestionPacket::Question)
             && let Some(packet) =
                 question_packet(&record, &agency.unit, &agency.context.agency_name)
         {
             send(&agency, service::SYNC_QUESTION, &packet).await?;
-            sent.1 += 1;
+            sent.questions_sent += 1;
         }
         Ok(sent)
     }
