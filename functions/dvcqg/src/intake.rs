@@ -132,12 +132,8 @@ impl Worker {
                 unit.client.portal_dossiers(&unit.unit).await
             })
             .await;
-        let (unit, records) = match listing {
-            Ok(listed) => listed,
-            Err(e) => {
-                report.portal_unavailable = Some(e);
-                return Ok(report);
-            }
+        let Ok((unit, records)) = listing.map_err(|e| report.portal_unavailable = Some(e)) else {
+            return Ok(report);
         };
         let calendar = self.calendar_of(agency).await?;
         for (i, record) in records.into_iter().enumerate() {

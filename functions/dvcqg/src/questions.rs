@@ -87,12 +87,8 @@ impl Worker {
                 unit.client.share(&unit.unit, list, &NoParams {}).await
             })
             .await;
-        let (unit, records) = match listing {
-            Ok(listed) => listed,
-            Err(e) => {
-                report.portal_unavailable = Some(e);
-                return Ok(report);
-            }
+        let Ok((unit, records)) = listing.map_err(|e| report.portal_unavailable = Some(e)) else {
+            return Ok(report);
         };
         for (i, record) in records.into_iter().enumerate() {
             let label = listed_label(&record, "HOIDAPID", i);
