@@ -3,8 +3,8 @@
 //! the wire conventions (`wire`), the packets (`packets`), how our dossiers
 //! and their events become packets (`mapping`), the client (`client`) and the
 //! outbox worker that sends every change (`worker`, with what its runs share
-//! in `outbox_run`), and the monthly
-//! statistics and evaluation packets (`monthly`); what it reads from the
+//! in `outbox_run`), and the monthly statistics and evaluation packets
+//! (`monthly`); what it reads from the
 //! share endpoint (`share`) and the import of the national procedure
 //! database and its dictionaries (`inbound`); the intake of dossiers
 //! submitted on the national portal (`intake`), whose statuses go back;

@@ -30,7 +30,7 @@ const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 const CODE_ATTEMPTS: u32 = 8;
 /// The scope of the idempotency records of cases taken from the national
 /// portal.
-pub(crate) const NATIONAL_SCOPE: &str = "DVCQG";
+const NATIONAL_SCOPE: &str = "DVCQG";
 
 /// A kind of case: how its record is keyed and written.
 pub(crate) trait Case: Clone + Serialize + DeserializeOwned {
