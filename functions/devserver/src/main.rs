@@ -36,9 +36,11 @@ struct DevConfig {
     /// Accept the generated load-test accounts (`tai-cong-dan-<n>`, and
     /// the officials seeded in `seed::LOAD_STAFF`).
     load_accounts: bool,
-    /// Write a year of demo dossiers for the statistics (`DVC_DEMO_HISTORY=0`
-    /// skips it: the load tests measure the portal, not moto's scans of it).
-    demo_history: bool,
+    /// Write a year of demo dossiers and run the publications with the site's
+    /// rebuild on their schedule. `DVC_PUBLICATIONS=0` skips both: the load
+    /// tests measure the API, which in AWS never shares a machine with the
+    /// site's build (nor moto's scans with a year of history).
+    publications: bool,
 }
 
 impl DevConfig {
@@ -62,7 +64,7 @@ impl DevConfig {
             aws_endpoint: var("DVC_AWS_ENDPOINT"),
             peer_url: var("DVC_PEER_URL"),
             load_accounts: var("DVC_LOAD_ACCOUNTS").is_some_and(|v| v == "1"),
-            demo_history: var("DVC_DEMO_HISTORY").is_none_or(|v| v != "0"),
+            publications: var("DVC_PUBLICATIONS").is_none_or(|v| v != "0"),
         })
     }
 }
@@ -135,6 +137,7 @@ async fn main() -> anyhow::Result<()> {
     // the background, then the publications and the site's rebuild on their
     // schedule.
     tokio::spawn({
+        let publications = config.publications;
         let state = state.clone();
         let site = publication::SiteBuild {
             root: config.site_root.clone(),
@@ -142,13 +145,13 @@ async fn main() -> anyhow::Result<()> {
             base_url: public_url.clone(),
             search: state.search.clone(),
         };
-        let demo_history = config.demo_history;
         async move {
-            if demo_history {
-                match history::seed(&state, &catalogue).await {
-                    Ok(n) => tracing::info!(dossiers = n, "demo history for the statistics written"),
-                    Err(e) => tracing::warn!(error = format!("{e:#}"), "demo history not written"),
-                }
+            if !publications {
+                return;
+            }
+            match history::seed(&state, &catalogue).await {
+                Ok(n) => tracing::info!(dossiers = n, "demo history for the statistics written"),
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "demo history not written"),
             }
             publication::run(state, site).await
         }

@@ -94,7 +94,7 @@ async fn main() -> anyhow::Result<()> {
         .env("DVC_AWS_ENDPOINT", proxy.endpoint())
         .env("DVC_PEER_URL", &peer_url)
         .env("DVC_LOAD_ACCOUNTS", "1")
-        .env("DVC_DEMO_HISTORY", "0")
+        .env("DVC_PUBLICATIONS", "0")
         .env("DVC_SITE_DIR", &site)
         .env("RUST_LOG", "warn")
         .stdout(log.try_clone()?)
@@ -239,7 +239,7 @@ async fn main() -> anyhow::Result<()> {
         .as_object()
         .into_iter()
         .flatten()
-        .filter(|(name, _)| *name != "upload to S3")
+        .filter(|(name, _)| *name != actors::UPLOAD_TO_S3)
         .map(|(_, o)| {
             o["requests"].as_f64().unwrap_or_default() * o["mean_ms"].as_f64().unwrap_or_default()
         })
@@ -261,6 +261,9 @@ async fn main() -> anyhow::Result<()> {
             "refused_uploads": time.refused_uploads.load(Ordering::Relaxed),
             "wall_ms_in_emulator": emulator_ms,
             "wall_ms_in_api_requests": api_ms,
+            "by_operation": time.by_operation.lock().expect("timing poisoned").iter()
+                .map(|(name, (n, micros))| (name.clone(), json!({"requests": n, "total_ms": *micros as f64 / 1000.0})))
+                .collect::<serde_json::Map<_, _>>(),
         },
         "cpu_seconds": {"moto": cpu.moto, "devserver": cpu.devserver, "peer": cpu.peer},
     });

@@ -21,6 +21,9 @@ use tokio::task::JoinSet;
 
 #[derive(Default)]
 pub struct EmulatorTime {
+    /// Per DynamoDB operation (`X-Amz-Target` without its prefix) or S3
+    /// method: requests and microseconds.
+    pub by_operation: std::sync::Mutex<std::collections::BTreeMap<String, (u64, u64)>>,
     pub dynamodb_requests: AtomicU64,
     pub dynamodb_micros: AtomicU64,
     pub s3_requests: AtomicU64,
@@ -181,6 +184,19 @@ async fn relay(shared: &Shared, request: Request) -> anyhow::Result<Response> {
     };
     count.fetch_add(1, Ordering::Relaxed);
     total.fetch_add(micros, Ordering::Relaxed);
+    let operation = match parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(target) => target.trim_start_matches("DynamoDB_20120810.").to_owned(),
+        None => format!("S3 {}", parts.method),
+    };
+    let mut by_operation = shared.time.by_operation.lock().expect("timing poisoned");
+    let entry = by_operation.entry(operation).or_default();
+    entry.0 += 1;
+    entry.1 += micros;
+    drop(by_operation);
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
     // Content-Length stays: a HEAD's is the object's size, not the empty body's.
