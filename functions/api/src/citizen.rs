@@ -471,8 +471,19 @@ pub(crate) fn track_view(
             })
             .collect(),
         files: record.files.iter().map(FileView::from).collect(),
+        result_files: returned_result(record, stage).map(FileView::from).collect(),
         version: record.version,
     })
+}
+
+/// The result papers the applicant may have: those of a returned result.
+fn returned_result(record: &DossierRecord, stage: Stage) -> impl Iterator<Item = &StoredFile> {
+    let returned = stage.national() == NationalStatus::Returned;
+    record
+        .result
+        .iter()
+        .filter(move |_| returned)
+        .flat_map(|r| r.files.iter())
 }
 
 #[utoipa::path(get, path = "/api/dossiers/{code}", tag = "citizen",
@@ -626,10 +637,11 @@ pub async fn download(
     // Files are for the owner and the agency only; the tracking secret is not enough.
     let caller =
         caller.ok_or_else(|| ApiError::Unauthenticated("downloads need sign-in".into()))?;
-    let (record, _) = load_readable(&app, &code, Some(&caller), None).await?;
+    let (record, progress) = load_readable(&app, &code, Some(&caller), None).await?;
     let file = record
         .files
         .iter()
+        .chain(returned_result(&record, progress.stage()))
         .find(|f| f.id == file_id)
         .ok_or(ApiError::DossierNotFound)?;
     let url = app.store.presign_download(file).await?;

@@ -183,6 +183,9 @@ pub struct TrackView {
     pub result: Option<String>,
     pub history: Vec<HistoryView>,
     pub files: Vec<FileView>,
+    /// The result papers, once the result is returned (downloaded like the
+    /// dossier's own files, signed in).
+    pub result_files: Vec<FileView>,
     /// The version to send back with a supplement.
     pub version: u64,
 }

@@ -2,7 +2,7 @@
 // here it answers in place, and opens straight from the link in the
 // confirmation message (`/tra-cuu/?ma=CODE#SECRET`: the secret stays in the
 // fragment, never sent in a URL to any server).
-import { api, element, showErrors, signedIn, uploadWithRow } from './portal.js';
+import { api, element, showErrors, signedIn, sizeText, uploadWithRow } from './portal.js';
 import { offerRating } from './rating.js';
 
 const form = document.getElementById('tra-cuu');
@@ -33,6 +33,7 @@ function show(view, secret) {
   if (view.action_required) facts.push(['Bạn cần làm', view.action_required.message]);
   if (view.result) facts.push(['Kết quả', view.result]);
   document.getElementById('chi-tiet').replaceChildren(...facts.flatMap(([term, text]) => [element('dt', { text: term }), element('dd', { text })]));
+  showResultFiles(view);
   document.getElementById('lich-su').replaceChildren(...[...view.history].reverse().map((h) =>
     element('li', {}, element('strong', { text: h.text }), ` ${h.action} (${h.status.label})`, ...(h.note ? [element('br'), element('span', { class: 'note', text: h.note })] : []))));
   const petition = document.getElementById('phan-anh-ho-so');
@@ -44,6 +45,32 @@ function show(view, secret) {
   // Status 10: the result is returned; the applicant is asked to rate it.
   if (view.status.code === 10) offerRating(view.code, secret, summary);
   else document.getElementById('danh-gia').hidden = true;
+}
+
+/** The returned result's papers: each link asks for a short-lived download
+ * link (signed in only: the tracking secret is not enough for files). */
+function showResultFiles(view) {
+  const box = document.getElementById('ket-qua-tai-ve');
+  const files = view.result_files || [];
+  box.hidden = files.length === 0;
+  const list = box.querySelector('ul');
+  if (!signedIn()) {
+    list.replaceChildren(element('li', { text: 'Đăng nhập bằng tài khoản đã nộp hồ sơ để tải kết quả điện tử.' }));
+    return;
+  }
+  list.replaceChildren(...files.map((file) => {
+    const link = element('a', { href: '#', text: `${file.file_name} (${sizeText(file.size)})` });
+    link.addEventListener('click', async (event) => {
+      event.preventDefault();
+      try {
+        const { url } = await api(`/dossiers/${encodeURIComponent(view.code)}/files/${encodeURIComponent(file.id)}`);
+        window.location.href = url;
+      } catch (error) {
+        showErrors(summary, [{ text: error.message }]);
+      }
+    });
+    return element('li', {}, link);
+  }));
 }
 
 /** The papers the agency asked for, uploaded and sent as one supplement. */

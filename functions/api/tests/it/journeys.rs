@@ -275,3 +275,86 @@ async fn files_download_for_the_owner_and_the_agency_only() {
     let stranger = get(app.citizen("citizen-other")).await;
     assert_eq!(problem_code(stranger).await.1, "HO_SO_KHONG_TON_TAI");
 }
+
+#[tokio::test]
+async fn the_returned_result_paper_is_the_owners_to_download_and_no_one_elses() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let token = app.citizen("citizen-ket-qua");
+    let code = app.submit_simple(&token).await;
+    app.act("mot-cua-1", &code, "accept", json!({})).await;
+    app.act(
+        "mot-cua-1",
+        &code,
+        "assign_department",
+        json!({"to": "phong-ho-tich"}),
+    )
+    .await;
+    app.act(
+        "truong-phong-1",
+        &code,
+        "assign_specialist",
+        json!({"to": "chuyen-vien-1"}),
+    )
+    .await;
+    app.act("chuyen-vien-1", &code, "start_review", json!({}))
+        .await;
+    app.act("chuyen-vien-1", &code, "submit_for_approval", json!({}))
+        .await;
+    let paper = pdf("giay xac nhan");
+    let ticket: Value = app
+        .bo_send(
+            reqwest::Method::POST,
+            &app.staff("truong-phong-1"),
+            "/api/can-bo/uploads",
+            &json!({"file_name": "giấy xác nhận.pdf", "size": paper.len(), "sha256": sha256_hex(&paper), "content_type": "application/pdf"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(app.put(&ticket, paper.clone()).await.is_success());
+    app.act(
+        "truong-phong-1",
+        &code,
+        "approve",
+        json!({"result_number": "15/XN", "result_files": [ticket["upload_id"]]}),
+    )
+    .await;
+
+    // Approved but not yet returned: the paper is not the applicant's yet.
+    let view: Value = app.track_as(&code, &token).await.json().await.unwrap();
+    assert_eq!(view["result_files"], json!([]));
+
+    app.act(
+        "mot-cua-1",
+        &code,
+        "return_result",
+        json!({"delivery": "online"}),
+    )
+    .await;
+    let view: Value = app.track_as(&code, &token).await.json().await.unwrap();
+    let files = view["result_files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["file_name"], "giấy xác nhận.pdf");
+    let path = format!(
+        "/api/dossiers/{code}/files/{}",
+        files[0]["id"].as_str().unwrap()
+    );
+    let link: Value = app.bo_get(&token, &path).await.json().await.unwrap();
+    let downloaded = app
+        .http
+        .get(link["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(downloaded.status().is_success());
+    assert_eq!(downloaded.bytes().await.unwrap().as_ref(), paper.as_slice());
+
+    // Another citizen cannot, even knowing the ids.
+    let stranger = app.citizen("citizen-khac");
+    assert_eq!(
+        app.bo_get(&stranger, &path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
