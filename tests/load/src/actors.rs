@@ -175,6 +175,9 @@ pub async fn citizen(
             .push(code.clone());
         for _ in 0..3 {
             pause(4000, 8000).await;
+            if Instant::now() >= until {
+                return;
+            }
             let track = || {
                 portal
                     .http
