@@ -56,7 +56,6 @@ const office = backOffice(watch(await desktop.newPage()), base);
 const { take, count } = camera(shots);
 const shot = (name) => take(citizen, `cong-dan-${name}`);
 const officeShot = (name) => take(office.page, `can-bo-${name}`);
-const skipped = [];
 const visible = (selector) => citizen.waitForSelector(`${selector}:not([hidden])`, { timeout: 15000 });
 const current = 'section[data-step]:not([hidden]), section[data-check]:not([hidden])';
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -242,13 +241,8 @@ try {
   await citizen.reload();
   await seesStatus('Đã trả kết quả');
   assert.match(await citizen.textContent('#chi-tiet'), /Kết quả/);
-  const download = await citizen.$('#ket-qua-tai-ve a');
-  if (download) {
-    const [file] = await Promise.all([citizen.waitForEvent('download'), download.click()]);
-    assert.equal(file.suggestedFilename(), 'giay-xac-nhan-cu-tru.pdf');
-  } else {
-    skipped.push(`${online}: downloading the result file on the tracking page — the tracking API (GET /api/dossiers/{code}) lists no result files and GET /api/dossiers/{code}/files/{id} serves only the applicant's own files`);
-  }
+  const [file] = await Promise.all([citizen.waitForEvent('download'), citizen.click('#ket-qua-tai-ve a')]);
+  assert.equal(file.suggestedFilename(), 'giay-xac-nhan-cu-tru.pdf');
   await rate(citizen, 'very_satisfied', 'Cán bộ hướng dẫn bổ sung rõ ràng, nhận kết quả ngay trên điện thoại.');
   assert.match(await citizen.textContent('#danh-gia-trang-thai'), /Rất hài lòng|18\/18 điểm/);
   await checkAccessibility(citizen, 'tra cứu: kết quả và đánh giá', violations);
@@ -361,7 +355,6 @@ try {
   assert.deepEqual(errors, []);
   assert.deepEqual(violations, []);
   for (const line of log) console.log(`journey: ${line}`);
-  for (const line of skipped) console.log(`journey: SKIPPED ${line}`);
   console.log(`journey: online dossier ${online} (with a supplement) and counter dossier ${counter} (Mẫu 01) processed, returned, rated, and held by the national portal as here; ${count()} screenshots in ${shots}`);
 } catch (error) {
   await take(citizen, 'loi-cong-dan').catch(() => {});
