@@ -4,6 +4,12 @@
 //! template itself with cfn-lint and checkov; the tests in `tests/` hold
 //! it to the code.
 
+mod lambda_init;
+mod policy;
+
+pub use lambda_init::{assert_starts, function_environment};
+pub use policy::{TablePolicy, TableStatement, assert_allowed};
+
 use std::path::Path;
 
 use yaml_rust2::{Yaml, YamlLoader};

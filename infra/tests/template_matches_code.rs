@@ -141,3 +141,25 @@ fn every_lambda_crate_is_deployed_once_on_arm64_with_its_own_logs() {
     let sync = functions.iter().find(|f| f.crate_name == "sync").unwrap();
     assert_eq!(sync.reserved_concurrency, Some(1));
 }
+
+#[test]
+fn every_functions_table_access_names_its_partitions() {
+    let template = template();
+    for f in template.functions() {
+        let policy = template.table_policy(&f.logical_id).unwrap();
+        for statement in &policy.statements {
+            assert!(
+                statement.leading_keys.is_some(),
+                "{} {}: table access without a dynamodb:LeadingKeys condition",
+                f.logical_id,
+                statement.sid
+            );
+        }
+        // Whole-table reads would pass any key condition.
+        assert!(
+            !policy.allows("dynamodb:Scan", None, None),
+            "{} may scan the table",
+            f.logical_id
+        );
+    }
+}

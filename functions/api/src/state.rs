@@ -90,7 +90,7 @@ impl AppState {
                 None => None,
             },
         };
-        state.store.warm_up().await;
+        state.store.warm_up(&state.agency).await;
         Ok(state)
     }
 

@@ -6,7 +6,7 @@ use domain::{
     Role, WorkingCalendar,
 };
 use notify::{LocalOutbox, dispatch};
-use store::{FileLimits, NewDossier, OutboxKind, Store, StoreSettings};
+use store::{AccessLog, FileLimits, NewDossier, OutboxKind, Store, StoreSettings};
 
 #[tokio::test]
 async fn each_change_is_sent_once_with_its_status() {
@@ -15,17 +15,18 @@ async fn each_change_is_sent_once_with_its_status() {
         .unwrap()
         .unwrap();
     let sdk = moto.sdk_config().await;
-    let store = Store::new(
-        &sdk,
-        StoreSettings {
-            table: "notify-test".into(),
-            bucket: "notify-test".into(),
-            s3_path_style: true,
-            limits: FileLimits::default(),
-            link_ttl: std::time::Duration::from_secs(60),
-        },
-    );
+    let settings = StoreSettings {
+        table: "notify-test".into(),
+        bucket: "notify-test".into(),
+        s3_path_style: true,
+        limits: FileLimits::default(),
+        link_ttl: std::time::Duration::from_secs(60),
+    };
+    let store = Store::new(&sdk, settings.clone());
     store.create_resources().await.unwrap();
+    // The notifier function's own handles: what it touches is logged.
+    let access = AccessLog::of("notifier");
+    let notifier = Store::observed(&sdk, settings, None, Some(access.clone()));
     let at = NaiveDate::from_ymd_opt(2026, 6, 3)
         .unwrap()
         .and_hms_opt(10, 0, 0)
@@ -86,13 +87,13 @@ async fn each_change_is_sent_once_with_its_status() {
 
     let outbox = LocalOutbox::default();
     assert_eq!(
-        dispatch(&store, &outbox, "https://dichvucong.example", 10)
+        dispatch(&notifier, &outbox, "https://dichvucong.example", 10)
             .await
             .unwrap(),
         2
     );
     assert_eq!(
-        dispatch(&store, &outbox, "https://dichvucong.example", 10)
+        dispatch(&notifier, &outbox, "https://dichvucong.example", 10)
             .await
             .unwrap(),
         0
@@ -190,7 +191,7 @@ async fn each_change_is_sent_once_with_its_status() {
     record.follow(&progress, &calendar, later).unwrap();
     store.record_change(&record, &extended, None).await.unwrap();
     assert_eq!(
-        dispatch(&store, &outbox, "https://dichvucong.example", 10)
+        dispatch(&notifier, &outbox, "https://dichvucong.example", 10)
             .await
             .unwrap(),
         2
@@ -234,7 +235,7 @@ async fn each_change_is_sent_once_with_its_status() {
         record.follow(&progress, &calendar, later).unwrap();
         store.record_change(&record, &event, None).await.unwrap();
     }
-    dispatch(&store, &outbox, "https://dichvucong.example", 10)
+    dispatch(&notifier, &outbox, "https://dichvucong.example", 10)
         .await
         .unwrap();
     let returned = &outbox.messages()[0];
@@ -255,4 +256,6 @@ async fn each_change_is_sent_once_with_its_status() {
         "{}",
         returned.sms
     );
+    // Every request the dispatch made is one the notifier's role allows.
+    infra::assert_allowed(&access.entries());
 }

@@ -10,7 +10,8 @@ use domain::{
 };
 use notify::{LocalOutbox, Message, compose_petition, dispatch};
 use store::{
-    FileLimits, NewPetition, PetitionContact, PetitionRecord, PetitionStep, Store, StoreSettings,
+    AccessLog, FileLimits, NewPetition, PetitionContact, PetitionRecord, PetitionStep, Store,
+    StoreSettings,
 };
 
 const SITE: &str = "https://dichvucong.example";
@@ -22,24 +23,26 @@ fn at(day: u32, hour: u32) -> NaiveDateTime {
         .unwrap()
 }
 
-async fn store(table: &str) -> (localaws::Moto, Store) {
+/// A fresh table, the tests' handles on it, and the notifier function's
+/// own, whose requests are logged.
+async fn store(table: &str) -> (localaws::Moto, Store, Store, AccessLog) {
     let moto = tokio::task::spawn_blocking(localaws::Moto::start)
         .await
         .unwrap()
         .unwrap();
     let sdk = moto.sdk_config().await;
-    let store = Store::new(
-        &sdk,
-        StoreSettings {
-            table: table.into(),
-            bucket: table.into(),
-            s3_path_style: true,
-            limits: FileLimits::default(),
-            link_ttl: std::time::Duration::from_secs(60),
-        },
-    );
+    let settings = StoreSettings {
+        table: table.into(),
+        bucket: table.into(),
+        s3_path_style: true,
+        limits: FileLimits::default(),
+        link_ttl: std::time::Duration::from_secs(60),
+    };
+    let store = Store::new(&sdk, settings.clone());
     store.create_resources().await.unwrap();
-    (moto, store)
+    let access = AccessLog::of("notifier");
+    let notifier = Store::observed(&sdk, settings, None, Some(access.clone()));
+    (moto, store, notifier, access)
 }
 
 /// A petition sent at `received`, its record and progress as the store
@@ -117,13 +120,13 @@ async fn sent(store: &Store, outbox: &LocalOutbox, expected: usize) -> Vec<Messa
 
 #[tokio::test]
 async fn every_step_reaches_the_sender_once() {
-    let (_moto, store) = store("notify-petitions").await;
+    let (_moto, store, notifier, access) = store("notify-petitions").await;
     let outbox = LocalOutbox::default();
     // Monday 01/06/2026 09:00.
     let (mut record, mut progress) = send(&store, at(1, 9)).await;
     let code = record.code.to_string();
 
-    let received = sent(&store, &outbox, 1).await;
+    let received = sent(&notifier, &outbox, 1).await;
     let m = &received[0];
     assert_eq!(m.subject, format!("Phản ánh {code}: đã được tiếp nhận"));
     assert!(m.body.starts_with("Kính gửi Lê Thị Hoa,"), "{}", m.body);
@@ -172,7 +175,7 @@ async fn every_step_reaches_the_sender_once() {
         Some("Thứ Sáu 29/05."),
     )
     .await;
-    let asked = sent(&store, &outbox, 1).await;
+    let asked = sent(&notifier, &outbox, 1).await;
     assert_eq!(
         asked[0].subject,
         format!("Phản ánh {code}: cần bổ sung thông tin")
@@ -203,7 +206,7 @@ async fn every_step_reaches_the_sender_once() {
         None,
     )
     .await;
-    let answered = sent(&store, &outbox, 2).await;
+    let answered = sent(&notifier, &outbox, 2).await;
     assert_eq!(
         answered[0].subject,
         format!("Phản ánh {code}: đã được trả lời")
@@ -233,7 +236,7 @@ async fn every_step_reaches_the_sender_once() {
         Some("Hôm qua quầy lại đóng sớm."),
     )
     .await;
-    let reopened = sent(&store, &outbox, 1).await;
+    let reopened = sent(&notifier, &outbox, 1).await;
     assert_eq!(
         reopened[0].subject,
         format!("Phản ánh {code}: đề nghị xem xét lại đã được tiếp nhận")
@@ -254,7 +257,7 @@ async fn every_step_reaches_the_sender_once() {
         Some("Trùng với phản ánh đã trả lời."),
     )
     .await;
-    let refused = sent(&store, &outbox, 1).await;
+    let refused = sent(&notifier, &outbox, 1).await;
     assert_eq!(
         refused[0].subject,
         format!("Phản ánh {code}: bị từ chối tiếp nhận")
@@ -265,6 +268,8 @@ async fn every_step_reaches_the_sender_once() {
             .contains("Lý do: Trùng với phản ánh đã trả lời.")
     );
     assert!(store.pending_petition_notices(50).await.unwrap().is_empty());
+    // Every request the dispatch made is one the notifier's role allows.
+    infra::assert_allowed(&access.entries());
 }
 
 #[test]

@@ -44,6 +44,7 @@
 //! deployment, newest first, one partition for the site's publication (published answers
 //! are few, and the site is the deployment's whole).
 
+mod access_log;
 mod attachments;
 mod audit;
 mod batch;
@@ -62,6 +63,7 @@ mod ratings;
 mod schema;
 mod settings;
 
+pub use access_log::{ACTOR, AccessLog, KeyAccess};
 pub use attachments::{
     AttachmentError, FileKind, FileLimits, StoredFile, UploadRequest, UploadTicket, VerifiedUpload,
 };
@@ -110,7 +112,7 @@ type SequenceTurn = Arc<tokio::sync::Mutex<Option<u32>>>;
 
 impl Store {
     pub fn new(sdk: &aws_config::SdkConfig, settings: StoreSettings) -> Self {
-        Self::build(sdk, settings, None)
+        Self::observed(sdk, settings, None, None)
     }
 
     /// A store whose DynamoDB requests are counted (tests and benchmarks).
@@ -119,17 +121,23 @@ impl Store {
         settings: StoreSettings,
         counter: RequestCounter,
     ) -> Self {
-        Self::build(sdk, settings, Some(counter))
+        Self::observed(sdk, settings, Some(counter), None)
     }
 
-    fn build(
+    /// A store whose DynamoDB requests are counted, logged with the keys
+    /// they touch, or both (tests and benchmarks).
+    pub fn observed(
         sdk: &aws_config::SdkConfig,
         settings: StoreSettings,
         counter: Option<RequestCounter>,
+        access_log: Option<AccessLog>,
     ) -> Self {
         let mut ddb = aws_sdk_dynamodb::config::Builder::from(sdk);
         if let Some(counter) = counter {
             ddb = ddb.interceptor(counter);
+        }
+        if let Some(log) = access_log {
+            ddb = ddb.interceptor(log);
         }
         let s3 = aws_sdk_s3::config::Builder::from(sdk)
             .force_path_style(settings.s3_path_style)
@@ -146,14 +154,10 @@ impl Store {
         &self.settings
     }
 
-    /// Opens the connections now (Lambda init) rather than on the first request.
-    pub async fn warm_up(&self) {
-        let _ = self
-            .ddb
-            .describe_table()
-            .table_name(&self.settings.table)
-            .send()
-            .await;
+    /// Opens the connections now (Lambda init) rather than on the first
+    /// request, with a read every API function's role allows (its agency).
+    pub async fn warm_up(&self, agency: &domain::AgencyCode) {
+        let _ = self.get_agency(agency).await;
     }
 
     fn sequence_lock(&self, key: &str) -> SequenceTurn {

@@ -2,13 +2,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use api::dev_issuer::DevIssuer;
 use api::{AppState, Authenticator};
+use axum::Router;
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::{AgencyCode, Procedure, ProcedureCode, WorkingCalendar, import_catalogue};
 use localaws::Moto;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use store::{FileLimits, RequestCounter, Store, StoreSettings};
+use store::{AccessLog, FileLimits, RequestCounter, Store, StoreSettings};
 
 static MOTO: OnceLock<Moto> = OnceLock::new();
 static CATALOGUE: OnceLock<Vec<Procedure>> = OnceLock::new();
@@ -98,6 +99,7 @@ pub struct TestApp {
     pub s3: aws_sdk_s3::Client,
     pub bucket: String,
     clock: Arc<Mutex<NaiveDateTime>>,
+    access: AccessLog,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -112,7 +114,13 @@ pub async fn spawn_app() -> TestApp {
         link_ttl: std::time::Duration::from_secs(300),
     };
     let counter = RequestCounter::default();
-    let store = Store::with_counter(&sdk, settings.clone(), counter.clone());
+    let access = AccessLog::scoped();
+    let store = Store::observed(
+        &sdk,
+        settings.clone(),
+        Some(counter.clone()),
+        Some(access.clone()),
+    );
     store.create_resources().await.expect("table and bucket");
     store
         .put_procedures(&[
@@ -139,8 +147,9 @@ pub async fn spawn_app() -> TestApp {
         calendars: Default::default(),
         search: Some(search_index()),
     };
-    let router = api::citizen_router()
-        .merge(api::backoffice_router())
+    let router = served_by("submit", api::submission_router())
+        .merge(served_by("track", api::tracking_router()))
+        .merge(served_by("backoffice", api::backoffice_router()))
         .with_state(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -159,6 +168,27 @@ pub async fn spawn_app() -> TestApp {
         ),
         bucket: settings.bucket,
         clock,
+        access,
+    }
+}
+
+/// The routes as their own function serves them in the stack: the store's
+/// requests made for them are that function's.
+fn served_by(function: &'static str, router: Router<AppState>) -> Router<AppState> {
+    router.layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            store::ACTOR.scope(function, next.run(request))
+        },
+    ))
+}
+
+/// Every request the app's functions made in the test is one their roles
+/// in the stack allow (the store's access log against the template).
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            infra::assert_allowed(&self.access.entries());
+        }
     }
 }
 

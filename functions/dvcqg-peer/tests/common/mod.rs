@@ -15,7 +15,7 @@ use dvcqg::client::ClientSettings;
 use dvcqg::connections::Connections;
 use dvcqg::worker::{Worker, WorkerSettings};
 
-use store::{NewDossier, Store, StoreSettings};
+use store::{AccessLog, NewDossier, Store, StoreSettings};
 
 pub fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 6, d)
@@ -29,6 +29,7 @@ pub struct Setup {
     pub peer: String,
     pub worker: Worker,
     pub calendar: WorkingCalendar,
+    access: AccessLog,
 }
 
 /// A worker over a fresh table, sending to a fresh peer whose client gives
@@ -36,21 +37,23 @@ pub struct Setup {
 pub async fn setup_with(timeout: Duration, settings: WorkerSettings) -> Setup {
     let moto = Box::leak(Box::new(localaws::Moto::start().unwrap()));
     let sdk = moto.sdk_config().await;
-    let store = Store::new(
-        &sdk,
-        StoreSettings {
-            table: "sync".into(),
-            bucket: "sync".into(),
-            s3_path_style: true,
-            limits: Default::default(),
-            link_ttl: Duration::from_secs(60),
-        },
-    );
+    let settings_of_store = StoreSettings {
+        table: "sync".into(),
+        bucket: "sync".into(),
+        s3_path_style: true,
+        limits: Default::default(),
+        link_ttl: Duration::from_secs(60),
+    };
+    let store = Store::new(&sdk, settings_of_store.clone());
     store.create_resources().await.unwrap();
+    // The worker's own handles, as the sync function has them: what it
+    // touches is logged apart from the tests' own writes.
+    let access = AccessLog::of("sync");
+    let worker_store = Store::observed(&sdk, settings_of_store, None, Some(access.clone()));
     let peer = dvcqg_peer::spawn("donvi", "mat-khau").await.unwrap();
     let connections = Connections::single(ClientSettings::at(&peer, "donvi", "mat-khau", timeout));
     let worker = Worker::new(
-        store.clone(),
+        worker_store,
         Arc::new(connections),
         WorkerSettings {
             public_url: "https://dichvucong.example".into(),
@@ -62,6 +65,16 @@ pub async fn setup_with(timeout: Duration, settings: WorkerSettings) -> Setup {
         peer,
         worker,
         calendar: WorkingCalendar::vietnam(),
+        access,
+    }
+}
+
+/// Every request the worker made is one the sync function's role allows.
+impl Drop for Setup {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            infra::assert_allowed(&self.access.entries());
+        }
     }
 }
 
