@@ -48,6 +48,9 @@ pub enum ApiError {
     Unauthenticated(String),
     #[error("forbidden")]
     Forbidden,
+    /// Reached past the CDN (and its firewall), not through the portal.
+    #[error("not through the portal's CDN")]
+    NotThroughPortal,
     #[error("bad idempotency key")]
     BadIdempotencyKey,
     #[error("idempotency key reused with another request")]
@@ -181,6 +184,12 @@ impl ApiError {
             ),
             Unauthenticated(_) => (S::UNAUTHORIZED, "CHUA_DANG_NHAP", "Vui lòng đăng nhập để tiếp tục.".into(), None),
             Forbidden => (S::FORBIDDEN, "KHONG_CO_QUYEN", "Tài khoản của bạn không có quyền thực hiện thao tác này.".into(), None),
+            NotThroughPortal => (
+                S::FORBIDDEN,
+                "KHONG_QUA_CONG",
+                "Yêu cầu phải được gửi qua Cổng dịch vụ công.".into(),
+                None,
+            ),
             BadIdempotencyKey => (
                 S::BAD_REQUEST,
                 "KHOA_CHONG_TRUNG_KHONG_HOP_LE",

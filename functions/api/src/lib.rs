@@ -10,6 +10,7 @@ mod citizen;
 pub mod dev_issuer;
 mod error;
 mod openapi;
+mod origin;
 mod petitions;
 mod portal;
 mod questions;
@@ -21,6 +22,7 @@ mod views;
 pub use auth::{AuthSettings, Authenticator, Caller, Claims};
 pub use error::ApiError;
 pub use openapi::openapi_json;
+pub use origin::{ORIGIN_HEADER, OriginSecret, behind_cdn};
 pub use portal::{SignInView, escape as escape_html};
 pub use state::{AppState, Clock};
 

@@ -12,5 +12,10 @@ async fn main() -> Result<(), Error> {
     // Clients and keys once per cold start, then every request reuses them.
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let state = api::AppState::from_env(&sdk).await.map_err(Error::from)?;
-    lambda_http::run(api::backoffice_router().with_state(state)).await
+    let secret = api::OriginSecret::from_env().map_err(Error::from)?;
+    lambda_http::run(api::behind_cdn(
+        api::backoffice_router().with_state(state),
+        secret,
+    ))
+    .await
 }
