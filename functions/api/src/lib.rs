@@ -16,6 +16,7 @@ mod portal;
 mod questions;
 mod rating;
 mod search_page;
+mod site_index;
 mod state;
 mod views;
 
@@ -24,6 +25,7 @@ pub use error::ApiError;
 pub use openapi::openapi_json;
 pub use origin::{ORIGIN_HEADER, OriginSecret, behind_cdn};
 pub use portal::{SignInView, escape as escape_html};
+pub use site_index::{CHECK_EVERY, SITE_INDEX_DIR, SearchIndex};
 pub use state::{AppState, Clock};
 
 use axum::Router;

@@ -86,7 +86,8 @@ impl SearchQuery {
 
 pub async fn search_page(State(app): State<AppState>, Query(q): Query<SearchQuery>) -> Response {
     let query = q.q.trim();
-    let (status, body) = match app.search.as_deref() {
+    let index = app.search.get().await;
+    let (status, body) = match index.as_deref() {
         None => (
             StatusCode::SERVICE_UNAVAILABLE,
             "<h1>Chưa tìm kiếm được</h1><p>Chức năng tìm kiếm tạm thời chưa sẵn sàng. Bạn vẫn có thể tìm thủ tục <a href=\"/linh-vuc/\">theo lĩnh vực</a> hoặc trong <a href=\"/thu-tuc/\">danh mục thủ tục từ A đến Z</a>.</p>".to_owned(),

@@ -28,8 +28,8 @@ pub struct AppState {
     /// Agencies' own calendars, by the text of their announced days.
     pub calendars: CalendarCache,
     /// The site's fallback search index, for the no-JavaScript results
-    /// page; `None` where none was shipped (the page then says so).
-    pub search: Option<Arc<search::FallbackIndex>>,
+    /// page; it may hold none (the page then says so).
+    pub search: crate::SearchIndex,
 }
 
 /// Calendars built from agencies' announcements, kept across requests.
@@ -82,13 +82,7 @@ impl AppState {
             sign_in: sign_in_from_env(),
             clock: Self::system_clock(),
             calendars: CalendarCache::default(),
-            search: match var("DVC_SEARCH_INDEX_DIR") {
-                Some(dir) => Some(Arc::new(
-                    search::FallbackIndex::read(std::path::Path::new(&dir))
-                        .map_err(|e| format!("DVC_SEARCH_INDEX_DIR ({dir}): {e}"))?,
-                )),
-                None => None,
-            },
+            search: search_from_env(sdk, var("DVC_SEARCH_INDEX_DIR"), var("DVC_SITE_BUCKET"))?,
         };
         state.store.warm_up(&state.agency).await;
         Ok(state)
@@ -98,6 +92,38 @@ impl AppState {
     pub fn system_clock() -> Clock {
         Arc::new(|| (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc())
     }
+}
+
+/// The index shipped in `DVC_SEARCH_INDEX_DIR`, followed by the one each
+/// content publication puts in the site's bucket (`DVC_SITE_BUCKET`) where
+/// that is set.
+fn search_from_env(
+    sdk: &aws_config::SdkConfig,
+    dir: Option<String>,
+    site_bucket: Option<String>,
+) -> Result<crate::SearchIndex, String> {
+    let shipped = match dir {
+        Some(dir) => {
+            let path = std::path::Path::new(&dir);
+            let problem = |e: &dyn std::fmt::Display| format!("DVC_SEARCH_INDEX_DIR ({dir}): {e}");
+            let index = search::FallbackIndex::read(path).map_err(|e| problem(&e))?;
+            let manifest: search::fallback::Manifest = std::fs::read(path.join("manifest.json"))
+                .map_err(|e| problem(&e))
+                .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| problem(&e)))?;
+            Some((Arc::new(index), manifest.root))
+        }
+        None => None,
+    };
+    Ok(match site_bucket {
+        Some(bucket) => crate::SearchIndex::following(
+            shipped,
+            aws_sdk_s3::Client::new(sdk),
+            bucket,
+            crate::site_index::SITE_INDEX_DIR,
+            crate::CHECK_EVERY,
+        ),
+        None => crate::SearchIndex::fixed(shipped.map(|(index, _)| index)),
+    })
 }
 
 /// `DVC_OIDC_AUTHORIZE_URL`, `DVC_OIDC_TOKEN_URL`, `DVC_OIDC_CLIENT_ID` and

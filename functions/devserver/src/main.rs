@@ -115,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let (auth, dev_routes) = sign_in(&public_url, &config.agency, config.load_accounts)?;
+    let search = search_index(&config.site_dir);
     let state = AppState {
         store: store.clone(),
         calendar: Arc::new(WorkingCalendar::vietnam()),
@@ -129,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
         }),
         clock: AppState::system_clock(),
         calendars: Default::default(),
-        search: search_index(&config.site_dir),
+        search: api::SearchIndex::fixed(search.clone()),
     };
     seed::demo_agency(&store, &config.agency, config.load_accounts).await?;
     seed::demo_dossiers(&state, &catalogue).await?;
@@ -143,7 +144,7 @@ async fn main() -> anyhow::Result<()> {
             root: config.site_root.clone(),
             output: config.site_dir.clone(),
             base_url: public_url.clone(),
-            search: state.search.clone(),
+            search: search.clone(),
         };
         async move {
             if !publications {

@@ -423,10 +423,16 @@ impl FallbackIndex {
 
     /// Reads what `write` wrote.
     pub fn read(dir: &Path) -> std::io::Result<Self> {
+        Self::read_with(|name| std::fs::read(dir.join(name)))
+    }
+
+    /// Reads what `write` wrote, each file (named by its path under the
+    /// index's directory, `manifest.json` first) from `file`.
+    pub fn read_with(file: impl Fn(&str) -> std::io::Result<Vec<u8>>) -> std::io::Result<Self> {
         let invalid =
             |e: serde_json::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
         let manifest: Manifest =
-            serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?).map_err(invalid)?;
+            serde_json::from_slice(&file("manifest.json")?).map_err(invalid)?;
         if manifest.format != FORMAT {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -436,8 +442,7 @@ impl FallbackIndex {
                 ),
             ));
         }
-        let root = dir.join(&manifest.root);
-        let read = |name: &str| std::fs::read(root.join(name));
+        let read = |name: &str| file(&format!("{}/{name}", manifest.root));
         let (terms_list, counts): (Vec<String>, Vec<u32>) =
             serde_json::from_slice(&read("vocabulary.json")?).map_err(invalid)?;
         let vocabulary = terms_list.into_iter().zip(counts).collect();
@@ -752,6 +757,23 @@ pub struct Manifest {
     pub listed_stop_words: Vec<String>,
 }
 
+impl Manifest {
+    /// The files of the index besides `manifest.json`, by their path under
+    /// its directory: what a reader fetches.
+    pub fn files(&self) -> Vec<String> {
+        let in_root = |name: String| format!("{}/{name}", self.root);
+        let mut files = vec![
+            in_root("vocabulary.json".into()),
+            in_root("facets.json".into()),
+        ];
+        files.extend((0..self.chunks).map(|n| in_root(format!("t/{n}.json"))));
+        files.extend(
+            (0..self.docs.div_ceil(self.doc_chunk.max(1))).map(|n| in_root(format!("d/{n}.json"))),
+        );
+        files
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -851,6 +873,31 @@ mod tests {
             top(&back, "dang ky khai sinh"),
             top(&i, "dang ky khai sinh")
         );
+        // The manifest names every file written, and a reader of only
+        // those (as from a bucket) gets the same index.
+        let mut written = Vec::new();
+        for sub in ["", "/t", "/d"] {
+            for entry in std::fs::read_dir(dir.join(format!("{}{sub}", manifest.root))).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    let name = path.strip_prefix(&dir).unwrap();
+                    written.push(name.to_string_lossy().into_owned());
+                }
+            }
+        }
+        let mut listed = manifest.files();
+        listed.sort();
+        written.sort();
+        assert_eq!(listed, written);
+        let from_list = FallbackIndex::read_with(|name| {
+            if name == "manifest.json" || listed.iter().any(|l| l == name) {
+                std::fs::read(dir.join(name))
+            } else {
+                Err(std::io::ErrorKind::NotFound.into())
+            }
+        })
+        .unwrap();
+        assert_eq!(from_list.terms, i.terms);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

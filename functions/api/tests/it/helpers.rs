@@ -145,7 +145,7 @@ pub async fn spawn_app() -> TestApp {
             Arc::new(move || *clock.lock().unwrap())
         },
         calendars: Default::default(),
-        search: Some(search_index()),
+        search: api::SearchIndex::fixed(Some(search_index())),
     };
     let router = served_by("submit", api::submission_router())
         .merge(served_by("track", api::tracking_router()))

@@ -12,4 +12,5 @@ mod portal;
 mod questions;
 mod rating;
 mod scorecard;
+mod site_index;
 mod stack;
