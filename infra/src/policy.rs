@@ -166,16 +166,23 @@ pub fn assert_allowed(accesses: &[store::KeyAccess]) {
         Template::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("template.yaml"))
             .expect("infra/template.yaml")
     });
-    let functions = template.functions();
+    let policies: Vec<(crate::Function, TablePolicy)> = template
+        .functions()
+        .into_iter()
+        .map(|f| {
+            let policy = template
+                .table_policy(&f.logical_id)
+                .unwrap_or_else(|e| panic!("{e}"));
+            (f, policy)
+        })
+        .collect();
     let mut denied = std::collections::BTreeSet::new();
     for access in accesses {
-        let Some(function) = functions.iter().find(|f| f.crate_name == access.actor) else {
+        let Some((function, policy)) = policies.iter().find(|(f, _)| f.crate_name == access.actor)
+        else {
             denied.insert(format!("{}: not a function of the stack", access.actor));
             continue;
         };
-        let policy = template
-            .table_policy(&function.logical_id)
-            .unwrap_or_else(|e| panic!("{e}"));
         if !policy.allows(
             &access.action,
             access.index.as_deref(),
