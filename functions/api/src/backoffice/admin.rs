@@ -184,11 +184,19 @@ async fn check_official(
             format!("{} names unknown department {d}", official.subject),
         ));
     }
-    if official.roles.contains(&Role::SystemAdmin) && !staff.official.has(Role::SystemAdmin) {
+    let existing = app.store.get_official(&official.subject).await?;
+    // Only a system administrator makes one; a re-imported export may keep one.
+    let already_system_admin = existing
+        .as_ref()
+        .is_some_and(|e| e.agency == official.agency && e.has(Role::SystemAdmin));
+    if official.roles.contains(&Role::SystemAdmin)
+        && !staff.official.has(Role::SystemAdmin)
+        && !already_system_admin
+    {
         return Err(ApiError::Forbidden);
     }
     // An account belongs to one agency: another agency's is not taken over.
-    if let Some(existing) = app.store.get_official(&official.subject).await?
+    if let Some(existing) = existing
         && existing.agency != official.agency
         && !staff.official.has(Role::SystemAdmin)
     {

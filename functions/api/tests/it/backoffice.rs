@@ -951,3 +951,69 @@ async fn a_queue_page_is_one_query_reading_only_the_page() {
         "items read = page size"
     );
 }
+
+#[tokio::test]
+async fn an_administrator_exports_the_agencys_setup_and_imports_it_changed() {
+    let app = spawn_app().await;
+    app.onboard().await;
+    let admin = app.staff("quan-tri-1");
+    let exported = app
+        .bo_get(&admin, &format!("/api/can-bo/admin/agency?agency={AGENCY}"))
+        .await;
+    assert_eq!(exported.status(), StatusCode::OK);
+    let mut setup: Value = exported.json().await.unwrap();
+    setup["departments"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "phong-dia-chinh", "name": "Địa chính – Xây dựng"}));
+    let imported = app
+        .bo_send(Method::POST, &admin, "/api/can-bo/admin/import", &setup)
+        .await;
+    assert_eq!(imported.status(), StatusCode::OK);
+    let view: Value = imported.json().await.unwrap();
+    assert_eq!(
+        (view["departments"].as_u64(), view["agency"].as_str()),
+        (Some(3), Some(AGENCY))
+    );
+
+    let again: Value = app
+        .bo_get(&admin, &format!("/api/can-bo/admin/agency?agency={AGENCY}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = again["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    assert!(names.contains(&"Địa chính – Xây dựng"), "{names:?}");
+    assert_eq!(
+        again["officials"], setup["officials"],
+        "the officials are as they were"
+    );
+
+    // Nor may the agency's administrator make a system administrator.
+    let mut promoted = setup.clone();
+    for official in promoted["officials"].as_array_mut().unwrap() {
+        if official["subject"] == "mot-cua-1" {
+            official["roles"] = json!(["desk", "system_admin"]);
+        }
+    }
+    let refused = app
+        .bo_send(Method::POST, &admin, "/api/can-bo/admin/import", &promoted)
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    // The other agency's administrator may not import this agency's file.
+    let other = app
+        .bo_send(
+            Method::POST,
+            &app.staff("quan-tri-1-x"),
+            "/api/can-bo/admin/import",
+            &setup,
+        )
+        .await;
+    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+}
