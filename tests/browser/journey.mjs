@@ -286,18 +286,20 @@ try {
   const due = slipText.match(/Thời gian trả kết quả giải quyết hồ sơ: (\d{2}) giờ (\d{2}) phút, ngày (\d{2}\/\d{2}\/\d{4})/);
   assert.ok(due, 'the receipt gives the appointment');
   const appointment = `${due[1]}:${due[2]} ngày ${due[3]}`;
+  // What the citizen takes home: the code and the tracking secret, printed.
+  const counterSecret = slipText.match(/mã tra cứu: ([A-Za-z0-9_-]+)/)?.[1];
+  assert.ok(counterSecret, 'the receipt printed at the counter carries the tracking secret');
   await take(slip, 'can-bo-mau-01');
   await slip.close();
   await office.page.waitForSelector(`h1:has-text("Hồ sơ ${counter}")`);
   assert.match(await office.status(), /Được tiếp nhận/);
-  // The desk reads out the tracking secret to the citizen (Mẫu 01 does not print it); the dossier's screen still shows it.
+  // The desk is shown the same secret, on the dossier's screen too.
   await office.page.waitForFunction(() => document.getElementById('thong-bao').textContent.includes('Mã tra cứu cho công dân'));
   const notice = await office.page.textContent('#thong-bao');
-  const counterSecret = notice.match(/Mã tra cứu cho công dân: (\S+)/)?.[1];
-  assert.ok(counterSecret, `the desk is shown the tracking secret: ${notice}`);
+  assert.equal(notice.match(/Mã tra cứu cho công dân: (\S+)/)?.[1], counterSecret, `the desk is shown the printed secret: ${notice}`);
   await officeShot('da-tiep-nhan-tai-quay');
 
-  // The citizen, on another phone and not signed in, follows it with the code and secret.
+  // The citizen, on another phone and not signed in, follows it with the code and secret of the paper.
   const walkIn = watch(await (await browser.newContext(phone)).newPage());
   const walkInShot = (name) => take(walkIn, `cong-dan-tai-quay-${name}`);
   await walkIn.goto(base + '/tra-cuu/');

@@ -98,6 +98,18 @@ pub struct ReceiptSlip {
     pub register_book: String,
     pub register_line: u32,
     pub officer: String,
+    /// How the applicant follows the dossier online: the tracking page, and
+    /// the tracking secret where it is known (only when the receipt is
+    /// first printed; the store keeps no more than its digest).
+    pub tracking: Tracking,
+}
+
+/// The tracking page and, on a first print, the dossier's tracking secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tracking {
+    /// `https://…/tra-cuu/`.
+    pub page: String,
+    pub secret: Option<String>,
 }
 
 /// Mẫu 02.

@@ -35,8 +35,8 @@ function table(headers, rows) {
 }
 
 /** Fetches an authenticated file (printed form, export) and opens or saves it. */
-async function openFile(path, fileName) {
-  const response = await fetch('/api' + path, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('dvc.token') } });
+async function openFile(path, fileName, headers = {}) {
+  const response = await fetch('/api' + path, { headers: { ...headers, Authorization: 'Bearer ' + sessionStorage.getItem('dvc.token') } });
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
     throw new Problem(problem, response.status);
@@ -319,10 +319,12 @@ function counterForm(procedure) {
         files,
       };
       const receipt = await api('/can-bo/dossiers', { method: 'POST', body, headers: { 'Idempotency-Key': key } });
-      // The tracking secret is not on Mẫu 01: the notice tells it to the desk, on the dossier's screen too.
+      // Mẫu 01 printed now carries the tracking secret (a reprint cannot: only its digest is kept);
+      // the notice tells it to the desk too, on the dossier's screen as well.
       const received = `Đã tiếp nhận hồ sơ ${receipt.dossier.code}. Mã tra cứu cho công dân: ${receipt.tracking_secret}`;
       say(received, true);
-      await openFile(receipt.receipt_form.replace(/^\/api/, '')).catch((error) => say(error.message));
+      await openFile(receipt.receipt_form.replace(/^\/api/, ''), undefined, { 'X-Tracking-Secret': receipt.tracking_secret })
+        .catch((error) => say(error.message));
       carried = { text: received, ok: true };
       location.hash = '#/ho-so/' + receipt.dossier.code;
     } catch (error) {

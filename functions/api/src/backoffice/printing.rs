@@ -4,21 +4,21 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::{
     Action, AgencyProfile, Channel, DossierProgress, Event, Fees, Official, Procedure, Role,
-    WorkingCalendar,
 };
 use forms::{
     Apology, ControlSheet, DossierLine, HandOver, Issuer, Paper, ReceiptSlip, Refusal, Register,
-    RegisterRow, SupplementRequest,
+    RegisterRow, SupplementRequest, Tracking,
 };
 use serde::Deserialize;
 use store::DossierRecord;
 
 use super::Staff;
+use crate::citizen::{TRACKING_SECRET_HEADER, holds_secret};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -172,16 +172,30 @@ pub async fn form(
     State(app): State<AppState>,
     staff: Staff,
     Path((code, form)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (record, progress) = super::dossiers::load_for(&app, &staff.official, &code).await?;
+    // Mẫu 01 printed at receipt carries the tracking secret the desk was
+    // just given (the store keeps only its digest); a reprint cannot.
+    let secret = headers
+        .get(TRACKING_SECRET_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if secret.is_some() && !holds_secret(&record, secret) {
+        return Err(ApiError::Invalid {
+            field: "X-Tracking-Secret".into(),
+            message_vi: "Mã tra cứu không đúng với hồ sơ này.".into(),
+            detail: "the tracking secret is not this dossier's".into(),
+        });
+    }
     let profile = app
         .store
         .get_agency(&record.agency)
         .await?
         .ok_or_else(not_set_up)?;
-    let calendar = app.calendar_of(Some(&profile))?;
     let names = Names::load(&app, &profile).await?;
-    let html = render(&app, &form, &record, &progress, &profile, &calendar, &names).await?;
+    let html = render(&app, &form, &record, &progress, &profile, &names, secret).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -205,9 +219,10 @@ async fn render(
     record: &DossierRecord,
     progress: &DossierProgress,
     profile: &AgencyProfile,
-    calendar: &WorkingCalendar,
     names: &Names,
+    tracking_secret: Option<&str>,
 ) -> Result<String, ApiError> {
+    let calendar = &*app.calendar_of(Some(profile))?;
     let issuer = issuer(profile);
     let dossier = dossier_line(record);
     let html = match form {
@@ -261,6 +276,10 @@ async fn render(
                 register_book: format!("Sổ theo dõi hồ sơ năm {}", record.received_at.format("%Y")),
                 register_line: record.code.sequence(),
                 officer: names.person(&received.actor.id),
+                tracking: Tracking {
+                    page: format!("{}/tra-cuu/", app.public_url),
+                    secret: tracking_secret.map(str::to_owned),
+                },
             }
             .to_html()
         }

@@ -92,8 +92,39 @@ async fn a_counter_dossier_goes_from_receipt_to_return() {
     ] {
         assert!(slip.contains(expected), "Mẫu 01 lacks {expected}");
     }
-    // The applicant tracks it with the secret printed on the slip.
+    // Printed at receipt, with the secret the desk was given, the slip
+    // carries it; a reprint cannot, and a wrong secret is refused.
     let secret = receipt["tracking_secret"].as_str().unwrap();
+    let printed = |secret: &str| {
+        app.http
+            .get(format!(
+                "{}/api/can-bo/dossiers/{code}/forms/mau-01",
+                app.base
+            ))
+            .bearer_auth(app.staff("mot-cua-1"))
+            .header("x-tracking-secret", secret)
+            .send()
+    };
+    let first = printed(secret).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(
+        first
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("mã tra cứu: <strong>{secret}</strong>"))
+    );
+    assert!(!slip.contains(secret), "a reprint does not know the secret");
+    assert!(slip.contains("mã tra cứu được cấp khi tiếp nhận hồ sơ"));
+    let wrong = printed("khong-phai-ma-nay").await.unwrap();
+    assert_eq!(
+        problem_code(wrong).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "DU_LIEU_KHONG_HOP_LE".into()
+        )
+    );
+    // The applicant tracks it with the secret printed on the slip.
     assert_eq!(
         app.track_with_secret(&code, secret).await.status(),
         StatusCode::OK
