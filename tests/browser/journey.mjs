@@ -140,26 +140,31 @@ try {
   await citizen.fill('#dia-chi', 'Số 8 phố Hàng Bài, Hà Nội');
   await citizen.click('#tiep-tuc');
 
-  // Each paper on its own page; both required ones get their file (a wrong one refused first).
+  // Each paper on its own page; the required one gets two files (a wrong one refused first).
+  // The agency's note listed among the papers ("Lưu ý: …") asks for no upload.
   let uploaded = 0;
+  let pages = 0;
   for (let guard = 0; guard < 30; guard++) {
     const heading = await citizen.textContent(`${current} h2`);
     if (!heading.startsWith('Giấy tờ')) break;
+    pages++;
     const hint = await citizen.textContent(`${current} .hint`);
     if (hint.startsWith('Bắt buộc')) {
-      if (uploaded === 0) {
-        await citizen.setInputFiles(`${current} input[type=file]`, text);
-        await citizen.waitForSelector(`${current} .field-error`);
-        assert.match(await citizen.textContent(`${current} .field-error`), /chỉ nhận tệp PDF/);
-        await shot('tep-sai');
+      await citizen.setInputFiles(`${current} input[type=file]`, text);
+      await citizen.waitForSelector(`${current} .field-error`);
+      assert.match(await citizen.textContent(`${current} .field-error`), /chỉ nhận tệp PDF/);
+      await shot('tep-sai');
+      for (const paper of papers) {
+        await citizen.setInputFiles(`${current} input[type=file]`, paper);
+        await citizen.waitForFunction(([s, n]) => document.querySelector(s).textContent.split('đã tải lên').length > n,
+          [`${current} ul`, uploaded + 1]);
+        uploaded++;
       }
-      await citizen.setInputFiles(`${current} input[type=file]`, papers[uploaded]);
-      await citizen.waitForFunction((s) => document.querySelector(s).textContent.includes('đã tải lên'), `${current} ul`);
-      uploaded++;
     }
     await citizen.click('#tiep-tuc');
   }
-  assert.equal(uploaded, 2, 'two required papers, one file each');
+  assert.equal(pages, 1, 'one paper to upload: the note is not a page of its own');
+  assert.equal(uploaded, 2, 'the required paper, in two files');
 
   // The result: electronically, on the portal.
   await citizen.check('input[name=cach-nhan][value=online]');
@@ -167,6 +172,7 @@ try {
   await visible('#tom-tat');
   assert.match(await citizen.textContent('#tom-tat'), /Nguyễn Thị Bình/);
   assert.match(await citizen.textContent('#tom-tat'), /to-khai-ct01\.pdf[\s\S]*giay-to-kem-theo\.pdf/);
+  assert.match(await citizen.textContent('.mang-theo'), /Lưu ý: Khi nộp hồ sơ trực tuyến/, 'the note is read before sending');
   await shot('kiem-tra');
   await citizen.click('#nop-ho-so');
   await visible('#da-nop');
@@ -271,9 +277,11 @@ try {
   await office.page.fill('input[name=identity_number]', '036190001234');
   await office.page.fill('input[name=phone]', '0987654321');
   await office.page.fill('input[name=address]', 'Xóm 3, xã thử nghiệm');
-  for (const row of await office.page.$$('.paper-row')) {
-    if ((await row.textContent()).includes('(bắt buộc)')) await (await row.$('input')).fill('1');
-  }
+  // Every paper of this procedure is for one case or another; she brings the declaration (CT01).
+  // The agency's notes among the papers ("Lưu ý", "Ví dụ") are shown to read, not counted.
+  assert.equal(await office.page.locator('.paper-row:has-text("Lưu ý")').count(), 0);
+  await (await office.page.locator('.paper-row:has-text("Tờ khai thay đổi thông tin cư trú")').first().elementHandle()).$('input')
+    .then((input) => input.fill('1'));
   await checkAccessibility(office.page, 'tiếp nhận', violations);
   await take(office.page, 'can-bo-tiep-nhan-tai-quay', false);
   const [slip] = await Promise.all([desktop.waitForEvent('page'), office.page.click('button:has-text("Tiếp nhận và in giấy hẹn")')]);
@@ -281,6 +289,8 @@ try {
   const slipText = await slip.textContent('body');
   assert.match(slipText, /GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ/);
   assert.match(slipText, /Lê Thị Hoa/);
+  assert.match(slipText, /Tờ khai thay đổi thông tin cư trú/, 'the paper handed in is listed');
+  assert.doesNotMatch(slipText, /Lưu ý:/, 'a note is not listed as a paper');
   const counter = slipText.match(/Mã hồ sơ:\s*(000\.00\.01\.H29-\d{6}-\d{4})/)?.[1];
   assert.ok(counter, 'the receipt carries the dossier code');
   const due = slipText.match(/Thời gian trả kết quả giải quyết hồ sơ: (\d{2}) giờ (\d{2}) phút, ngày (\d{2}\/\d{2}\/\d{4})/);

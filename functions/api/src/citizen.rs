@@ -212,6 +212,11 @@ pub(crate) fn submission_error(e: SubmissionError) -> ApiError {
             "Giấy tờ này chỉ cần xuất trình khi nhận kết quả, không cần tải lên.",
             other,
         ),
+        other @ SubmissionError::NotAPaper { .. } => ApiError::invalid(
+            "files",
+            "Mục này là lưu ý của cơ quan, không phải giấy tờ cần tải lên.",
+            other,
+        ),
         other @ SubmissionError::TooManyFiles { .. } => {
             ApiError::invalid("files", "Mỗi thành phần hồ sơ nhận tối đa 10 tệp.", other)
         }

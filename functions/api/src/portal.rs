@@ -22,8 +22,9 @@ pub struct ComponentFormView {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case: Option<String>,
-    /// `required`, `conditional` (only when its case applies) or
-    /// `present_only` (shown at the desk, not uploaded).
+    /// `required`, `conditional` (only when its case applies),
+    /// `present_only` (shown at the desk, not uploaded) or `note` (the
+    /// agency's guidance, listed among the papers: nothing to hand in).
     #[schema(value_type = String)]
     pub requirement: Requirement,
     #[serde(skip_serializing_if = "Option::is_none")]

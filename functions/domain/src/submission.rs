@@ -44,7 +44,13 @@ pub enum Requirement {
     /// Shown at the desk, not handed in ("Giấy tờ phải xuất trình", or no
     /// original and no copy asked for).
     PresentOnly,
+    /// Guidance the catalogue lists among the papers ("Lưu ý: …", "Ví dụ:
+    /// …") that asks for no paper: read, neither handed in nor shown.
+    Note,
 }
+
+/// How guidance listed among the papers begins.
+const GUIDANCE: [&str; 4] = ["lưu ý", "ví dụ", "ghi chú", "chú ý"];
 
 impl Component {
     pub fn requirement(&self) -> Requirement {
@@ -56,7 +62,11 @@ impl Component {
         let names_its_case = ["trường hợp", "đối với", "nếu "]
             .iter()
             .any(|p| name.starts_with(p));
+        let asks_for_paper = self.originals.unwrap_or(0) + self.copies.unwrap_or(0) > 0;
+        let bare = name.trim_start_matches(['*', '-', '+', '•', ' ']);
+        let guidance = GUIDANCE.iter().any(|p| bare.starts_with(p));
         match case.as_deref() {
+            _ if guidance && !asks_for_paper => Requirement::Note,
             _ if shown_only => Requirement::PresentOnly,
             Some(c) if c.contains("xuất trình") => Requirement::PresentOnly,
             _ if names_its_case => Requirement::Conditional,
@@ -82,6 +92,8 @@ pub enum SubmissionError {
     UnknownComponent(usize),
     #[error("component {index} ({name}) is shown at the desk, not uploaded")]
     NotUploaded { index: usize, name: String },
+    #[error("component {index} ({name}) is guidance, not a paper")]
+    NotAPaper { index: usize, name: String },
     #[error("component {index} has {count} files; at most {MAX_FILES_PER_COMPONENT} are accepted")]
     TooManyFiles { index: usize, count: usize },
 }
@@ -101,11 +113,20 @@ pub fn check_online_submission(
             .components
             .get(index)
             .ok_or(SubmissionError::UnknownComponent(index))?;
-        if component.requirement() == Requirement::PresentOnly && count > 0 {
-            return Err(SubmissionError::NotUploaded {
-                index,
-                name: component.name.clone(),
-            });
+        match component.requirement() {
+            Requirement::PresentOnly if count > 0 => {
+                return Err(SubmissionError::NotUploaded {
+                    index,
+                    name: component.name.clone(),
+                });
+            }
+            Requirement::Note if count > 0 => {
+                return Err(SubmissionError::NotAPaper {
+                    index,
+                    name: component.name.clone(),
+                });
+            }
+            _ => {}
         }
         counts[index] += count;
         if counts[index] > MAX_FILES_PER_COMPONENT {
@@ -218,6 +239,40 @@ mod tests {
         assert_eq!(abandoned.requirement(), Requirement::Conditional);
         let shown = component("Đối với người nước ngoài: hộ chiếu", None, 0);
         assert_eq!(shown.requirement(), Requirement::PresentOnly);
+    }
+
+    #[test]
+    fn guidance_among_the_papers_is_neither_asked_for_nor_taken() {
+        let mut note = component(
+            "Lưu ý: - Trường hợp giấy tờ chứng minh chỗ ở hợp pháp là văn bản cho thuê thì không bắt buộc công chứng.",
+            None,
+            0,
+        );
+        note.originals = None;
+        note.copies = None;
+        assert_eq!(note.requirement(), Requirement::Note);
+        let example = component(
+            "* Ví dụ: giấy chứng nhận quyền sử dụng đất",
+            Some("* Hồ sơ gồm:"),
+            0,
+        );
+        assert_eq!(example.requirement(), Requirement::Note);
+        // Worded as guidance but asking for a paper, it is a paper.
+        let paper = component("Lưu ý: bản sao giấy khai sinh của con", None, 1);
+        assert_eq!(paper.requirement(), Requirement::Required);
+
+        let mut p = procedure();
+        p.components.push(note);
+        let last = p.components.len() - 1;
+        assert_eq!(
+            check_online_submission(&p, &[(0, 1), (1, 1)]),
+            Ok(()),
+            "a note is never missing"
+        );
+        assert!(matches!(
+            check_online_submission(&p, &[(0, 1), (1, 1), (last, 1)]),
+            Err(SubmissionError::NotAPaper { index, .. }) if index == last
+        ));
     }
 
     #[test]

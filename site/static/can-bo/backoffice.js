@@ -288,7 +288,9 @@ function counterForm(procedure) {
   const delivery = element('select', {}, element('option', { value: 'at_desk', text: 'Tại bộ phận một cửa' }), element('option', { value: 'post', text: 'Qua bưu chính công ích' }), element('option', { value: 'online', text: 'Trả kết quả điện tử' }));
   form.append(field('Hình thức nộp', channel), field('Hình thức nhận kết quả', delivery));
   form.append(element('h3', { text: 'Giấy tờ đã nhận' }), element('p', { class: 'hint', text: 'Ghi số bản chính, bản sao của từng giấy tờ; chọn tệp scan nếu có.' }));
-  const papers = procedure.components.map((c) => {
+  // The agency's guidance among the papers is read, not counted.
+  for (const c of procedure.components.filter((c) => c.requirement === 'note')) form.append(element('p', { class: 'hint', text: c.name }));
+  const papers = procedure.components.filter((c) => c.requirement !== 'note').map((c) => {
     const originals = element('input', { type: 'number', min: '0', max: '100', value: '0', 'aria-label': 'Bản chính: ' + c.name });
     const copies = element('input', { type: 'number', min: '0', max: '100', value: '0', 'aria-label': 'Bản sao: ' + c.name });
     const scan = element('input', { type: 'file', multiple: true, accept: '.pdf,.jpg,.jpeg,.png,.docx,.xlsx', 'aria-label': 'Tệp scan: ' + c.name });

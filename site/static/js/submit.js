@@ -247,8 +247,9 @@ async function start() {
     box.querySelector('button').addEventListener('click', () => signIn().catch(fail));
     return;
   }
-  const uploadable = procedure.components.filter((c) => c.requirement !== 'present_only');
+  const uploadable = procedure.components.filter((c) => c.requirement !== 'present_only' && c.requirement !== 'note');
   const shown = procedure.components.filter((c) => c.requirement === 'present_only');
+  const notes = procedure.components.filter((c) => c.requirement === 'note');
   const applicant = form.querySelector('[data-step="nguoi-nop"]');
   applicant.check = checkApplicant;
   const delivery = form.querySelector('[data-step="nhan-ket-qua"]');
@@ -258,6 +259,8 @@ async function start() {
   if (shown.length) {
     review.querySelector('.mang-theo').append(element('p', { text: 'Mang theo bản chính để đối chiếu khi nhận kết quả: ' + shown.map((c) => c.name).join('; ') }));
   }
+  // The agency's guidance listed among the papers: read before sending, nothing to upload.
+  for (const note of notes) review.querySelector('.mang-theo').append(element('p', { class: 'luu-y', text: note.name }));
   const components = uploadable.map((c, i) => componentStep(c, i + 1, uploadable.length));
   delivery.before(...components);
   steps = [applicant, ...components, delivery, review];

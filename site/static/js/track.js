@@ -81,7 +81,7 @@ async function offerSupplement(view) {
   const chosen = [];
   const already = view.files.reduce((sum, f) => sum + f.size, 0);
   const select = box.querySelector('select');
-  select.replaceChildren(...form.components.filter((c) => c.requirement !== 'present_only')
+  select.replaceChildren(...form.components.filter((c) => c.requirement !== 'present_only' && c.requirement !== 'note')
     .map((c) => element('option', { value: c.index, text: c.name })));
   const input = box.querySelector('input[type=file]');
   input.onchange = async () => {

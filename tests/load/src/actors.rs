@@ -197,7 +197,7 @@ pub async fn citizen(
     }
 }
 
-/// Two papers uploaded, then the dossier: its code, or `None` if a step
+/// Two files uploaded, then the dossier: its code, or `None` if a step
 /// was still refused after every attempt (or failed).
 async fn submit(
     portal: &Portal,
@@ -207,11 +207,12 @@ async fn submit(
     nth: u32,
 ) -> Option<String> {
     let mut uploads = Vec::new();
-    for component in 0..2 {
+    // The procedure's one paper, in two files (its other entry is a note).
+    for file in 0..2 {
         pause(5000, 12000).await;
-        let body = paper(account, nth * 2 + component);
+        let body = paper(account, nth * 2 + file);
         let announce = json!({
-            "file_name": format!("giấy tờ {component}.pdf"), "size": body.len(),
+            "file_name": format!("giấy tờ {file}.pdf"), "size": body.len(),
             "sha256": hex::encode(Sha256::digest(&body)), "content_type": "application/pdf",
         });
         let ticket = portal
@@ -238,7 +239,7 @@ async fn submit(
                 put
             })
             .await?;
-        uploads.push(json!({"component": component, "upload_id": ticket["upload_id"]}));
+        uploads.push(json!({"component": 0, "upload_id": ticket["upload_id"]}));
     }
     let form = json!({
         "procedure_code": PROCEDURE,

@@ -64,27 +64,51 @@ async fn unknown_and_counter_only_procedures_are_refused() {
 }
 
 #[tokio::test]
-async fn a_missing_required_paper_is_named() {
+async fn a_missing_required_paper_is_named_and_a_note_takes_no_file() {
     let app = spawn_app().await;
     let token = app.citizen("citizen-c");
-    let only_first = app.upload(&token, "application/pdf", pdf("to khai")).await;
     let response = app
-        .submit(
-            &token,
-            &form(RESIDENCE_CONFIRMATION, &[(0, &only_first)]),
-            None,
-        )
+        .submit(&token, &form(RESIDENCE_CONFIRMATION, &[]), None)
         .await;
     let status = response.status();
     let body: Value = response.json().await.unwrap();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["code"], "THIEU_THANH_PHAN_HO_SO");
-    let missing = &procedure(RESIDENCE_CONFIRMATION).components[1].name;
+    let missing = &procedure(RESIDENCE_CONFIRMATION).components[0].name;
     assert!(
         body["title"].as_str().unwrap().contains(missing.as_str()),
         "{body}"
     );
-    assert_eq!(body["field"], "files[component=1]");
+    assert_eq!(body["field"], "files[component=0]");
+
+    // The second entry is the agency's note ("Lưu ý: … không đính kèm biểu
+    // mẫu CT01"): the paper alone is a complete dossier, a file for the note
+    // is refused.
+    let note = &procedure(RESIDENCE_CONFIRMATION).components[1].name;
+    assert!(note.starts_with("Lưu ý"), "{note}");
+    let paper = app.upload(&token, "application/pdf", pdf("to khai")).await;
+    let stray = app.upload(&token, "application/pdf", pdf("ct01")).await;
+    let refused = app
+        .submit(
+            &token,
+            &form(RESIDENCE_CONFIRMATION, &[(0, &paper), (1, &stray)]),
+            None,
+        )
+        .await;
+    let status = refused.status();
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("DU_LIEU_KHONG_HOP_LE")
+        )
+    );
+    assert!(body["title"].as_str().unwrap().contains("lưu ý"), "{body}");
+    let accepted = app
+        .submit(&token, &form(RESIDENCE_CONFIRMATION, &[(0, &paper)]), None)
+        .await;
+    assert_eq!(accepted.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]
@@ -141,7 +165,7 @@ async fn submit_with(app: &TestApp, token: &str, second: &str) -> reqwest::Respo
     let first = app.upload(token, "application/pdf", pdf("to khai")).await;
     app.submit(
         token,
-        &form(RESIDENCE_CONFIRMATION, &[(0, &first), (1, second)]),
+        &form(RESIDENCE_CONFIRMATION, &[(0, &first), (0, second)]),
         None,
     )
     .await

@@ -14,7 +14,7 @@ use store::{AccessLog, FileLimits, RequestCounter, Store, StoreSettings};
 static MOTO: OnceLock<Moto> = OnceLock::new();
 static CATALOGUE: OnceLock<Vec<Procedure>> = OnceLock::new();
 
-/// Xác nhận thông tin về cư trú: online, two required papers, 1 working day.
+/// Xác nhận thông tin về cư trú: online, one required paper and a note, 1 working day.
 pub const RESIDENCE_CONFIRMATION: &str = "1.010041";
 /// Khai báo tạm vắng: online, every paper conditional, 1 working day.
 pub const TEMPORARY_ABSENCE: &str = "1.003677";
@@ -470,7 +470,7 @@ impl TestApp {
     pub async fn residence_form(&self, token: &str) -> Value {
         let first = self.upload(token, "application/pdf", pdf("to khai")).await;
         let second = self.upload(token, "application/pdf", pdf("giay to")).await;
-        form(RESIDENCE_CONFIRMATION, &[(0, &first), (1, &second)])
+        form(RESIDENCE_CONFIRMATION, &[(0, &first), (0, &second)])
     }
 }
 

@@ -182,7 +182,7 @@ async fn a_supplement_keeps_the_code_and_adds_a_revision() {
         chrono::NaiveDateTime::parse_from_str("2026-06-04 08:00", "%Y-%m-%d %H:%M").unwrap(),
     );
     let upload = app.upload(&token, "image/png", png()).await;
-    let stale = json!({"files": [{"component": 1, "upload_id": upload}], "version": 1});
+    let stale = json!({"files": [{"component": 0, "upload_id": upload}], "version": 1});
     let conflict = app
         .http
         .post(format!("{}/api/dossiers/{code}/supplement", app.base))
@@ -196,7 +196,7 @@ async fn a_supplement_keeps_the_code_and_adds_a_revision() {
         (StatusCode::CONFLICT, "HO_SO_DA_THAY_DOI".into())
     );
 
-    let body = json!({"files": [{"component": 1, "upload_id": upload}], "note": "Đã bổ sung", "version": view["version"]});
+    let body = json!({"files": [{"component": 0, "upload_id": upload}], "note": "Đã bổ sung", "version": view["version"]});
     let response = app
         .http
         .post(format!("{}/api/dossiers/{code}/supplement", app.base))
@@ -225,7 +225,7 @@ async fn a_supplement_keeps_the_code_and_adds_a_revision() {
         .http
         .post(format!("{}/api/dossiers/{code}/supplement", app.base))
         .bearer_auth(&token)
-        .json(&json!({"files": [{"component": 1, "upload_id": upload}]}))
+        .json(&json!({"files": [{"component": 0, "upload_id": upload}]}))
         .send()
         .await
         .unwrap();
