@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use store::{PetitionRecord, QuestionRecord};
 
 use crate::auth::Caller;
-use crate::citizen::TRACKING_SECRET_HEADER;
+use crate::citizen::tracking_secret;
 use crate::error::ApiError;
 
 /// A case as its sender's side sees it: the account it was sent from, and
@@ -48,9 +48,7 @@ pub(crate) fn held_by_request<R: SentCase, S>(
     not_found: ApiError,
 ) -> Result<(R, Vec<S>), ApiError> {
     let case = &found.0;
-    let secret = headers
-        .get(TRACKING_SECRET_HEADER)
-        .and_then(|v| v.to_str().ok());
+    let secret = tracking_secret(headers);
     let by_secret = secret.is_some_and(|s| case.holds_secret(s));
     let by_account = caller.is_some_and(|c| case.owner() == Some(c.subject.as_str()));
     if by_secret || by_account {

@@ -359,15 +359,23 @@ pub async fn submit(
 /// Whether `secret` is the dossier's tracking secret.
 pub(crate) fn holds_secret(record: &DossierRecord, secret: Option<&str>) -> bool {
     secret.is_some_and(|s| {
-        let given = secret_hash(s);
-        // Constant-time comparison of the two hex digests.
-        given.len() == record.tracking_secret_sha256.len()
-            && given
-                .bytes()
-                .zip(record.tracking_secret_sha256.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        equal_in_constant_time(
+            secret_hash(s).as_bytes(),
+            record.tracking_secret_sha256.as_bytes(),
+        )
     })
+}
+
+/// Whether `a` and `b` are equal, in a time that depends on their length only.
+pub(crate) fn equal_in_constant_time(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// The tracking secret a request carries (`X-Tracking-Secret`), as sent.
+pub(crate) fn tracking_secret(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(TRACKING_SECRET_HEADER)
+        .and_then(|v| v.to_str().ok())
 }
 
 fn may_read(record: &DossierRecord, caller: Option<&Caller>, secret: Option<&str>) -> bool {
@@ -501,9 +509,7 @@ pub async fn track(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<TrackView>, ApiError> {
-    let secret = headers
-        .get(TRACKING_SECRET_HEADER)
-        .and_then(|v| v.to_str().ok());
+    let secret = tracking_secret(&headers);
     let (record, progress) = load_readable(&app, &code, caller.as_ref(), secret).await?;
     Ok(Json(track_view(&app, &record, &progress)?))
 }

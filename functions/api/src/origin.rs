@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use crate::ApiError;
+use crate::citizen::equal_in_constant_time;
 
 /// The header CloudFront's origin settings add (`infra/template.yaml`).
 pub const ORIGIN_HEADER: &str = "x-origin-verify";
@@ -38,9 +39,7 @@ impl OriginSecret {
     }
 
     fn matches(&self, sent: &[u8]) -> bool {
-        let sent: [u8; 32] = Sha256::digest(sent.trim_ascii()).into();
-        // Digests of equal length, compared whole.
-        sent.iter().zip(self.0).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
+        equal_in_constant_time(&Sha256::digest(sent.trim_ascii()), &self.0)
     }
 }
 

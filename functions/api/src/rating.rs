@@ -16,7 +16,7 @@ use store::{DossierRecord, RatingWrite, StoredRating};
 use utoipa::ToSchema;
 
 use crate::auth::MaybeCaller;
-use crate::citizen::{TRACKING_SECRET_HEADER, holds_secret, json_body};
+use crate::citizen::{holds_secret, json_body, tracking_secret};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::rfc3339;
@@ -97,9 +97,7 @@ async fn applicants_dossier(
         Err(store::StoreError::NotFound) => return Err(ApiError::DossierNotFound),
         other => other?,
     };
-    let secret = headers
-        .get(TRACKING_SECRET_HEADER)
-        .and_then(|v| v.to_str().ok());
+    let secret = tracking_secret(headers);
     let by_secret = holds_secret(&record, secret);
     let by_account = caller
         .0

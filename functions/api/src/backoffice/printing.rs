@@ -18,7 +18,7 @@ use serde::Deserialize;
 use store::DossierRecord;
 
 use super::Staff;
-use crate::citizen::{TRACKING_SECRET_HEADER, holds_secret};
+use crate::citizen::{holds_secret, tracking_secret};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -177,9 +177,7 @@ pub async fn form(
     let (record, progress) = super::dossiers::load_for(&app, &staff.official, &code).await?;
     // Mẫu 01 printed at receipt carries the tracking secret the desk was
     // just given (the store keeps only its digest); a reprint cannot.
-    let secret = headers
-        .get(TRACKING_SECRET_HEADER)
-        .and_then(|v| v.to_str().ok())
+    let secret = tracking_secret(&headers)
         .map(str::trim)
         .filter(|s| !s.is_empty());
     if secret.is_some() && !holds_secret(&record, secret) {
